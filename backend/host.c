@@ -1,0 +1,687 @@
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svff/host.h"
+
+#include "pci.h"
+#include "sysfs.h"
+#include "udev.h"
+
+struct svff_host {
+	struct svff_sysfs *sys;
+	struct svff_pci *pci;
+	struct svff_function **fns;	/* sorted by BDF */
+	size_t n_fns, cap_fns;
+	struct svff_card *cards;
+	size_t n_cards;
+	struct svff_strlist warnings;	/* host-wide: enumeration and the like */
+	svff_host_listener listener;
+	void *listener_data;
+};
+
+/* ---- BDFs ---------------------------------------------------------------- */
+
+int svff_bdf_parse(const char *s, struct svff_bdf *out)
+{
+	unsigned dom = 0, bus, slot, func;
+	int n = 0;
+
+	if (sscanf(s, "%4x:%2x:%2x.%1u%n", &dom, &bus, &slot, &func, &n) == 4 && !s[n]) {
+		/* full form */
+	} else if (dom = 0, n = 0, sscanf(s, "%2x:%2x.%1u%n", &bus, &slot, &func, &n) == 3 && !s[n]) {
+		/* short form, domain 0 */
+	} else {
+		return -EINVAL;
+	}
+	if (slot > 31 || func > 7)
+		return -EINVAL;
+	out->domain = (uint16_t)dom;
+	out->bus = (uint8_t)bus;
+	out->slot = (uint8_t)slot;
+	out->func = (uint8_t)func;
+	return 0;
+}
+
+void svff_bdf_format(const struct svff_bdf *bdf, char *buf, size_t len)
+{
+	snprintf(buf, len, "%04x:%02x:%02x.%u", bdf->domain, bdf->bus, bdf->slot, bdf->func);
+}
+
+int svff_bdf_cmp(const struct svff_bdf *a, const struct svff_bdf *b)
+{
+	uint32_t x = ((uint32_t)a->domain << 16) | (a->bus << 8) | (a->slot << 3) | a->func;
+	uint32_t y = ((uint32_t)b->domain << 16) | (b->bus << 8) | (b->slot << 3) | b->func;
+
+	return x < y ? -1 : x > y;
+}
+
+/* ---- names ---------------------------------------------------------------- */
+
+const char *svff_role_name(enum svff_role role)
+{
+	switch (role) {
+	case SVFF_ROLE_PF: return "pf";
+	case SVFF_ROLE_VF: return "vf";
+	default: return "function";
+	}
+}
+
+const char *svff_card_kind_name(enum svff_card_kind kind)
+{
+	switch (kind) {
+	case SVFF_CARD_QDMA: return "qdma";
+	case SVFF_CARD_SRIOV: return "sriov";
+	default: return "plain";
+	}
+}
+
+struct svff_qdma_id svff_qdma_id_decode(uint16_t vendor, uint16_t device)
+{
+	static const int lanes[16] = { [1] = 1, [2] = 2, [4] = 4, [8] = 8, [0xf] = 16 };
+	struct svff_qdma_id id = { 0 };
+	unsigned t = device >> 12, p = (device >> 8) & 0xf, g = (device >> 4) & 0xf, l = device & 0xf;
+
+	if (vendor != 0x10ee)
+		return id;
+	/* 0xTPGL: T 9/B = PF, A/C = VF; P the PF number 0-3; G the PCIe
+	 * generation; L the lane count (f = x16). */
+	if ((t != 0x9 && t != 0xa && t != 0xb && t != 0xc) || p > 3 || g < 1 || g > 5 || !lanes[l])
+		return id;
+	id.valid = true;
+	id.vf = t == 0xa || t == 0xc;
+	id.pf = (int)p;
+	id.gen = (int)g;
+	id.lanes = lanes[l];
+	return id;
+}
+
+/* ---- reading one function -------------------------------------------------- */
+
+static void warn(struct svff_host *host, struct svff_err *e)
+{
+	svff_strlist_add(&host->warnings, "%s", e->msg);
+}
+
+static void fn_free(struct svff_function *fn)
+{
+	if (!fn)
+		return;
+	for (size_t i = 0; i < fn->n_vfs; i++)
+		free(fn->vfs[i]);
+	free(fn->vfs);
+	free(fn);
+}
+
+static void read_str(struct svff_host *host, const char *dir, const char *attr,
+		     char *buf, size_t len);
+
+/* A numeric attribute: missing is -1 silently when optional, garbage is a
+ * warning; either way the scan goes on. */
+static long read_num(struct svff_host *host, const char *dir, const char *attr,
+		     bool required)
+{
+	char rel[PATH_MAX];
+	struct svff_err e = { 0 };
+	long v;
+
+	snprintf(rel, sizeof(rel), "%s/%s", dir, attr);
+	if (!required && !svff_sysfs_exists(host->sys, rel))
+		return -1;
+	if (svff_sysfs_read_long(host->sys, rel, &v, &e) < 0) {
+		warn(host, &e);
+		return -1;
+	}
+	return v;
+}
+
+/* The kernel prints some IDs as bare hex ("%x"): sriov_vf_device. */
+static long read_hex(struct svff_host *host, const char *dir, const char *attr)
+{
+	char buf[32], *end;
+	long v;
+
+	read_str(host, dir, attr, buf, sizeof(buf));
+	if (!buf[0])
+		return -1;
+	v = strtol(buf, &end, 16);
+	if (*end || v < 0) {
+		svff_strlist_add(&host->warnings, "%s/%s/%s: expected a hexadecimal ID, found '%.32s'",
+				 svff_sysfs_root(host->sys), dir, attr, buf);
+		return -1;
+	}
+	return v;
+}
+
+static void read_str(struct svff_host *host, const char *dir, const char *attr,
+		     char *buf, size_t len)
+{
+	char rel[PATH_MAX];
+	struct svff_err e = { 0 };
+
+	buf[0] = '\0';
+	snprintf(rel, sizeof(rel), "%s/%s", dir, attr);
+	if (!svff_sysfs_exists(host->sys, rel))
+		return;
+	if (svff_sysfs_read(host->sys, rel, buf, len, &e) < 0) {
+		warn(host, &e);
+		buf[0] = '\0';
+		return;
+	}
+	/* Collapse the driver's multi-line dumps to one line. */
+	for (char *p = buf; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+}
+
+/* The basename a link points at; "" when the link is absent, with a warning
+ * when it is dangling or leaves the root. */
+static void read_link(struct svff_host *host, const char *dir, const char *attr,
+		      char *buf, size_t len)
+{
+	char rel[PATH_MAX];
+	struct svff_err e = { 0 };
+
+	buf[0] = '\0';
+	snprintf(rel, sizeof(rel), "%s/%s", dir, attr);
+	if (svff_sysfs_link_name(host->sys, rel, buf, len, &e) < 0) {
+		if (e.code != ENOENT || strstr(e.msg, "dangling"))
+			warn(host, &e);
+		buf[0] = '\0';
+	}
+}
+
+struct virtfn_scan {
+	struct svff_host *host;
+	const char *dir;
+	struct svff_function *fn;
+};
+
+static int virtfn_entry(const char *name, void *data)
+{
+	struct virtfn_scan *vs = data;
+	struct svff_function *fn = vs->fn;
+	char target[SVFF_BDF_LEN] = "";
+	char **vfs;
+	long idx;
+
+	if (strncmp(name, "virtfn", 6) || svff_parse_long(name + 6, &idx) < 0 ||
+	    idx < 0 || idx > 4095)
+		return 0;
+	read_link(vs->host, vs->dir, name, target, sizeof(target));
+	if ((size_t)idx >= fn->n_vfs) {
+		vfs = realloc(fn->vfs, ((size_t)idx + 1) * sizeof(*vfs));
+		if (!vfs)
+			return -ENOMEM;
+		memset(vfs + fn->n_vfs, 0, ((size_t)idx + 1 - fn->n_vfs) * sizeof(*vfs));
+		fn->vfs = vfs;
+		fn->n_vfs = (size_t)idx + 1;
+	}
+	free(fn->vfs[idx]);
+	fn->vfs[idx] = target[0] ? strdup(target) : NULL;
+	return 0;
+}
+
+static void read_sriov_sysfs(struct svff_host *host, const char *dir, struct svff_function *fn)
+{
+	struct svff_sriov *s = &fn->sriov;
+	char rel[PATH_MAX];
+	bool has_total;
+	long v;
+
+	snprintf(rel, sizeof(rel), "%s/sriov_totalvfs", dir);
+	has_total = svff_sysfs_exists(host->sys, rel);
+	snprintf(rel, sizeof(rel), "%s/sriov_numvfs", dir);
+	if (!has_total && !svff_sysfs_exists(host->sys, rel))
+		return;
+	if (!s->present) {
+		s->present = true;
+		s->initial_vfs = s->vf_offset = s->vf_stride = s->vf_device = -1;
+		s->total_vfs = s->num_vfs = -1;
+	}
+	if (!has_total)
+		svff_strlist_add(&host->warnings, "%s/%s/sriov_totalvfs: missing on an SR-IOV function",
+				 svff_sysfs_root(host->sys), dir);
+	/* The kernel's files are what writes go through: they win over config
+	 * space where both exist. */
+	if (has_total && (v = read_num(host, dir, "sriov_totalvfs", true)) >= 0)
+		s->total_vfs = v;
+	if ((v = read_num(host, dir, "sriov_numvfs", false)) >= 0)
+		s->num_vfs = v;
+	if (!s->from_config) {
+		s->vf_offset = read_num(host, dir, "sriov_offset", false);
+		s->vf_stride = read_num(host, dir, "sriov_stride", false);
+		s->vf_device = read_hex(host, dir, "sriov_vf_device");
+	}
+}
+
+static int fn_read(struct svff_host *host, const char *bdfname, struct svff_function **out)
+{
+	struct svff_function *fn;
+	struct svff_err e = { 0 };
+	char dir[PATH_MAX], buf[64];
+	struct virtfn_scan vs;
+	struct svff_bdf bdf;
+
+	*out = NULL;
+	if (svff_bdf_parse(bdfname, &bdf) < 0)
+		return svff_strlist_add(&host->warnings,
+					"%s/bus/pci/devices/%s: not a PCI address, skipped",
+					svff_sysfs_root(host->sys), bdfname), 0;
+	fn = calloc(1, sizeof(*fn));
+	if (!fn)
+		return -ENOMEM;
+	fn->bdf = bdf;
+	svff_bdf_format(&bdf, fn->name, sizeof(fn->name));
+	snprintf(dir, sizeof(dir), "bus/pci/devices/%s", fn->name);
+	if (!svff_sysfs_exists(host->sys, dir)) {
+		free(fn);
+		return -ENOENT;
+	}
+	fn->vf_index = -1;
+	fn->vendor = read_num(host, dir, "vendor", true);
+	fn->device = read_num(host, dir, "device", true);
+	fn->subsys_vendor = read_num(host, dir, "subsystem_vendor", false);
+	fn->subsys_device = read_num(host, dir, "subsystem_device", false);
+	fn->class_code = read_num(host, dir, "class", true);
+	fn->numa_node = read_num(host, dir, "numa_node", false);
+	read_link(host, dir, "driver", fn->driver, sizeof(fn->driver));
+	read_str(host, dir, "driver_override", fn->driver_override, sizeof(fn->driver_override));
+	if (!strcmp(fn->driver_override, "(null)"))
+		fn->driver_override[0] = '\0';
+	read_link(host, dir, "iommu_group", buf, sizeof(buf));
+	fn->iommu_group = -1;
+	if (buf[0] && svff_parse_long(buf, &fn->iommu_group) < 0)
+		fn->iommu_group = -1;
+	fn->link_width = -1;
+	if (fn->vendor >= 0 && fn->device >= 0)
+		fn->qdma_id = svff_qdma_id_decode((uint16_t)fn->vendor, (uint16_t)fn->device);
+
+	if (svff_pci_read(host->pci, fn, &e) < 0)
+		warn(host, &e);
+	read_sriov_sysfs(host, dir, fn);
+	if (!fn->link_speed[0]) {
+		read_str(host, dir, "current_link_speed", fn->link_speed, sizeof(fn->link_speed));
+		if (!strncmp(fn->link_speed, "Unknown", 7))
+			fn->link_speed[0] = '\0';
+	}
+	if (fn->link_width < 0)
+		fn->link_width = read_num(host, dir, "current_link_width", false);
+
+	read_link(host, dir, "physfn", fn->physfn, sizeof(fn->physfn));
+	if (fn->physfn[0])
+		fn->role = SVFF_ROLE_VF;
+	else if (fn->sriov.present)
+		fn->role = SVFF_ROLE_PF;
+	if (fn->role == SVFF_ROLE_PF) {
+		vs.host = host;
+		vs.dir = dir;
+		vs.fn = fn;
+		if (svff_sysfs_list(host->sys, dir, virtfn_entry, &vs, &e) < 0 && e.code)
+			warn(host, &e);
+	}
+
+	snprintf(buf, sizeof(buf), "%s/qdma", dir);
+	if (svff_sysfs_exists(host->sys, buf)) {
+		struct svff_qdma_attrs *q = &fn->qdma;
+
+		q->present = true;
+		q->qmax = read_num(host, buf, "qmax", false);
+		q->intr_rngsz = read_num(host, buf, "intr_rngsz", false);
+		q->qmax_vfs = read_num(host, buf, "qmax_vfs", false);
+		read_str(host, buf, "buf_sz", q->buf_sz, sizeof(q->buf_sz));
+		read_str(host, buf, "glbl_rng_sz", q->glbl_rng_sz, sizeof(q->glbl_rng_sz));
+		read_str(host, buf, "c2h_timer_cnt", q->c2h_timer_cnt, sizeof(q->c2h_timer_cnt));
+		read_str(host, buf, "c2h_cnt_th", q->c2h_cnt_th, sizeof(q->c2h_cnt_th));
+		read_str(host, buf, "cmpl_status_acc", q->cmpl_status_acc, sizeof(q->cmpl_status_acc));
+	}
+	*out = fn;
+	return 0;
+}
+
+/* ---- the function table ------------------------------------------------------ */
+
+static size_t fn_lower_bound(const struct svff_host *host, const struct svff_bdf *bdf)
+{
+	size_t lo = 0, hi = host->n_fns;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (svff_bdf_cmp(&host->fns[mid]->bdf, bdf) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct svff_function *fn_lookup(const struct svff_host *host, const char *name, size_t *pos)
+{
+	struct svff_bdf bdf;
+	size_t i;
+
+	if (!name || svff_bdf_parse(name, &bdf) < 0)
+		return NULL;
+	i = fn_lower_bound(host, &bdf);
+	if (pos)
+		*pos = i;
+	if (i < host->n_fns && !svff_bdf_cmp(&host->fns[i]->bdf, &bdf))
+		return host->fns[i];
+	return NULL;
+}
+
+/* Puts fn in the table, replacing an entry with the same BDF.  Returns
+ * true when it replaced one. */
+static int fn_put(struct svff_host *host, struct svff_function *fn, bool *replaced)
+{
+	size_t i;
+	struct svff_function *old = fn_lookup(host, fn->name, &i);
+
+	*replaced = old != NULL;
+	if (old) {
+		fn_free(old);
+		host->fns[i] = fn;
+		return 0;
+	}
+	if (host->n_fns == host->cap_fns) {
+		size_t cap = host->cap_fns ? host->cap_fns * 2 : 64;
+		struct svff_function **fns = realloc(host->fns, cap * sizeof(*fns));
+
+		if (!fns)
+			return -ENOMEM;
+		host->fns = fns;
+		host->cap_fns = cap;
+	}
+	memmove(host->fns + i + 1, host->fns + i, (host->n_fns - i) * sizeof(*host->fns));
+	host->fns[i] = fn;
+	host->n_fns++;
+	return 0;
+}
+
+static bool fn_remove(struct svff_host *host, const char *name)
+{
+	size_t i;
+	struct svff_function *fn = fn_lookup(host, name, &i);
+
+	if (!fn)
+		return false;
+	fn_free(fn);
+	memmove(host->fns + i, host->fns + i + 1, (host->n_fns - i - 1) * sizeof(*host->fns));
+	host->n_fns--;
+	return true;
+}
+
+/* VF indices come from the PF's virtfnN links: the kernel's own numbering. */
+static void link_vfs(struct svff_host *host)
+{
+	for (size_t i = 0; i < host->n_fns; i++) {
+		struct svff_function *pf = host->fns[i];
+
+		if (pf->role == SVFF_ROLE_VF)
+			pf->vf_index = -1;
+	}
+	for (size_t i = 0; i < host->n_fns; i++) {
+		struct svff_function *pf = host->fns[i];
+
+		if (pf->role != SVFF_ROLE_PF)
+			continue;
+		for (size_t k = 0; k < pf->n_vfs; k++) {
+			struct svff_function *vf = fn_lookup(host, pf->vfs[k], NULL);
+
+			if (vf && vf->role == SVFF_ROLE_VF && !strcmp(vf->physfn, pf->name))
+				vf->vf_index = (long)k;
+		}
+	}
+}
+
+static void cards_free(struct svff_host *host)
+{
+	for (size_t i = 0; i < host->n_cards; i++)
+		free(host->cards[i].fns);
+	free(host->cards);
+	host->cards = NULL;
+	host->n_cards = 0;
+}
+
+static bool same_slot(const struct svff_bdf *a, const struct svff_bdf *b)
+{
+	return a->domain == b->domain && a->bus == b->bus && a->slot == b->slot;
+}
+
+/* Cards are the non-VF functions that share domain:bus:slot; VFs belong to
+ * their PF's card.  The table is sorted, so a card's functions are
+ * adjacent.  Rebuilding is O(n) in memory, with no sysfs reads. */
+static int cards_build(struct svff_host *host)
+{
+	cards_free(host);
+	for (size_t i = 0; i < host->n_fns; i++) {
+		struct svff_function *fn = host->fns[i];
+		struct svff_card *card;
+		size_t *fns;
+
+		if (fn->role == SVFF_ROLE_VF && fn_lookup(host, fn->physfn, NULL))
+			continue;
+		card = host->n_cards ? &host->cards[host->n_cards - 1] : NULL;
+		if (!card || !same_slot(&host->fns[card->fns[0]]->bdf, &fn->bdf)) {
+			card = realloc(host->cards, (host->n_cards + 1) * sizeof(*card));
+			if (!card)
+				return -ENOMEM;
+			host->cards = card;
+			card = &host->cards[host->n_cards++];
+			memset(card, 0, sizeof(*card));
+			snprintf(card->name, sizeof(card->name), "%04x:%02x:%02x",
+				 fn->bdf.domain, fn->bdf.bus, fn->bdf.slot);
+		}
+		fns = realloc(card->fns, (card->n_fns + 1) * sizeof(*fns));
+		if (!fns)
+			return -ENOMEM;
+		card->fns = fns;
+		card->fns[card->n_fns++] = i;
+		fn->card = (size_t)(card - host->cards);
+		if (fn->role == SVFF_ROLE_PF && card->kind < SVFF_CARD_SRIOV)
+			card->kind = SVFF_CARD_SRIOV;
+		if ((fn->qdma_id.valid && !fn->qdma_id.vf) || !strcmp(fn->driver, "qdma-pf"))
+			card->kind = SVFF_CARD_QDMA;
+	}
+	for (size_t i = 0; i < host->n_fns; i++) {
+		struct svff_function *vf = host->fns[i];
+		struct svff_function *pf;
+
+		if (vf->role == SVFF_ROLE_VF && (pf = fn_lookup(host, vf->physfn, NULL)))
+			vf->card = pf->card;
+	}
+	return 0;
+}
+
+/* ---- public ------------------------------------------------------------------ */
+
+int svff_host_new(const char *sysfs_root, struct svff_host **out, struct svff_err *err)
+{
+	struct svff_host *host = calloc(1, sizeof(*host));
+	int rc;
+
+	*out = NULL;
+	if (!host)
+		return svff_err_set(err, ENOMEM, "out of memory");
+	rc = svff_sysfs_new(sysfs_root ? sysfs_root : "/sys", &host->sys, err);
+	if (rc == 0)
+		rc = svff_pci_new(svff_sysfs_root(host->sys), &host->pci, err);
+	if (rc < 0) {
+		svff_host_free(host);
+		return rc;
+	}
+	*out = host;
+	return 0;
+}
+
+void svff_host_free(struct svff_host *host)
+{
+	if (!host)
+		return;
+	for (size_t i = 0; i < host->n_fns; i++)
+		fn_free(host->fns[i]);
+	free(host->fns);
+	cards_free(host);
+	svff_strlist_clear(&host->warnings);
+	svff_pci_free(host->pci);
+	svff_sysfs_free(host->sys);
+	free(host);
+}
+
+static int scan_one(const char *bdf, void *data)
+{
+	struct svff_host *host = data;
+	struct svff_function *fn;
+	bool replaced;
+	int rc = fn_read(host, bdf, &fn);
+
+	if (rc == -ENOENT)
+		return 0;	/* gone between listing and reading */
+	if (rc < 0)
+		return rc;
+	if (!fn)
+		return 0;
+	rc = fn_put(host, fn, &replaced);
+	if (rc < 0)
+		fn_free(fn);
+	return rc;
+}
+
+int svff_host_scan(struct svff_host *host, struct svff_err *err)
+{
+	int rc;
+
+	for (size_t i = 0; i < host->n_fns; i++)
+		fn_free(host->fns[i]);
+	host->n_fns = 0;
+	svff_strlist_clear(&host->warnings);
+	/* libudev knows only the real /sys; a fixture root is listed directly. */
+	if (svff_sysfs_is_system(host->sys))
+		rc = svff_udev_enumerate_pci(scan_one, host, err);
+	else
+		rc = svff_sysfs_list(host->sys, "bus/pci/devices", scan_one, host, err);
+	if (rc < 0) {
+		if (err && !err->code)
+			svff_err_set(err, -rc, "scanning PCI devices: %s", strerror(-rc));
+		return rc;
+	}
+	link_vfs(host);
+	rc = cards_build(host);
+	if (rc < 0)
+		return svff_err_set(err, -rc, "out of memory");
+	return 0;
+}
+
+static void notify(struct svff_host *host, enum svff_change what, const char *bdf)
+{
+	if (host->listener)
+		host->listener(host, what, bdf, host->listener_data);
+}
+
+/* Re-reads one function; returns 1 added, 0 changed, 2 gone, <0 error. */
+static int refresh(struct svff_host *host, const char *bdf)
+{
+	struct svff_function *fn;
+	bool replaced;
+	int rc = fn_read(host, bdf, &fn);
+
+	if (rc == -ENOENT)
+		return fn_remove(host, bdf) ? 2 : 3;
+	if (rc < 0)
+		return rc;
+	if (!fn)
+		return 3;
+	rc = fn_put(host, fn, &replaced);
+	if (rc < 0) {
+		fn_free(fn);
+		return rc;
+	}
+	return replaced ? 0 : 1;
+}
+
+int svff_host_apply_event(struct svff_host *host, const char *action, const char *bdf,
+			  struct svff_err *err)
+{
+	char name[SVFF_BDF_LEN], pfname[SVFF_BDF_LEN] = "";
+	struct svff_function *fn;
+	struct svff_bdf b;
+	int rc;
+
+	if (svff_bdf_parse(bdf, &b) < 0)
+		return svff_err_set(err, EINVAL, "device event for '%s': not a PCI address", bdf);
+	svff_bdf_format(&b, name, sizeof(name));
+	fn = fn_lookup(host, name, NULL);
+	if (fn && fn->role == SVFF_ROLE_VF)
+		snprintf(pfname, sizeof(pfname), "%s", fn->physfn);
+	if (!strcmp(action, "remove")) {
+		rc = fn_remove(host, name) ? 2 : 3;
+	} else {
+		rc = refresh(host, name);
+		if (rc < 0)
+			return svff_err_set(err, -rc, "%s: cannot re-read the device: %s", name, strerror(-rc));
+		fn = fn_lookup(host, name, NULL);
+		if (fn && fn->role == SVFF_ROLE_VF)
+			snprintf(pfname, sizeof(pfname), "%s", fn->physfn);
+	}
+	/* A VF coming or going changes its PF's count and links. */
+	if (pfname[0] && fn_lookup(host, pfname, NULL) && refresh(host, pfname) < 0)
+		pfname[0] = '\0';
+	link_vfs(host);
+	if (cards_build(host) < 0)
+		return svff_err_set(err, ENOMEM, "out of memory");
+	if (rc == 1)
+		notify(host, SVFF_CHANGE_ADDED, name);
+	else if (rc == 0)
+		notify(host, SVFF_CHANGE_CHANGED, name);
+	else if (rc == 2)
+		notify(host, SVFF_CHANGE_REMOVED, name);
+	if (pfname[0] && fn_lookup(host, pfname, NULL))
+		notify(host, SVFF_CHANGE_CHANGED, pfname);
+	return 0;
+}
+
+void svff_host_set_listener(struct svff_host *host, svff_host_listener fn, void *data)
+{
+	host->listener = fn;
+	host->listener_data = data;
+}
+
+size_t svff_host_n_functions(const struct svff_host *host)
+{
+	return host->n_fns;
+}
+
+const struct svff_function *svff_host_function(const struct svff_host *host, size_t i)
+{
+	return i < host->n_fns ? host->fns[i] : NULL;
+}
+
+const struct svff_function *svff_host_find(const struct svff_host *host, const char *bdf)
+{
+	return fn_lookup(host, bdf, NULL);
+}
+
+size_t svff_host_n_cards(const struct svff_host *host)
+{
+	return host->n_cards;
+}
+
+const struct svff_card *svff_host_card(const struct svff_host *host, size_t i)
+{
+	return i < host->n_cards ? &host->cards[i] : NULL;
+}
+
+const struct svff_strlist *svff_host_warnings(const struct svff_host *host)
+{
+	return &host->warnings;
+}
+
+const char *svff_host_sysfs_root(const struct svff_host *host)
+{
+	return svff_sysfs_root(host->sys);
+}

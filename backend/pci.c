@@ -1,0 +1,209 @@
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pci/pci.h>
+
+#include "pci.h"
+
+/* SR-IOV extended capability registers (PCIe base spec 9.3.3). */
+#define SRIOV_CTRL		0x08
+#define SRIOV_INITIAL_VF	0x0c
+#define SRIOV_TOTAL_VF		0x0e
+#define SRIOV_NUM_VF		0x10
+#define SRIOV_VF_OFFSET		0x14
+#define SRIOV_VF_STRIDE		0x16
+#define SRIOV_VF_DID		0x1a
+#define SRIOV_CTRL_VFE		0x0001
+
+struct svff_pci {
+	struct pci_access *acc;
+	char sysfs_path[4096];
+};
+
+/* libpci's error callback must not return (it is declared noreturn and its
+ * callers go on as if it had exited).  The default exit(1) would let one
+ * broken device kill svff, so the callback jumps back to the guarded call. */
+static __thread jmp_buf *guard;
+static __thread char guard_msg[256];
+
+static __attribute__((noreturn)) void pci_error(char *msg, ...)
+{
+	va_list ap;
+
+	va_start(ap, msg);
+	vsnprintf(guard_msg, sizeof(guard_msg), msg, ap);
+	va_end(ap);
+	if (guard)
+		longjmp(*guard, 1);
+	abort();	/* an unguarded libpci call is a bug in svff */
+}
+
+static void pci_quiet(char *msg, ...)
+{
+	(void)msg;
+}
+
+/* libpci warns (and goes on) when a config read fails: keep the first
+ * warning of a call so the caller can report the unreadable device. */
+static __thread char warn_msg[256];
+
+static void pci_warning(char *msg, ...)
+{
+	va_list ap;
+
+	if (warn_msg[0])
+		return;
+	va_start(ap, msg);
+	vsnprintf(warn_msg, sizeof(warn_msg), msg, ap);
+	va_end(ap);
+}
+
+int svff_pci_new(const char *sysfs_root, struct svff_pci **out, struct svff_err *err)
+{
+	struct svff_pci *pci = calloc(1, sizeof(*pci));
+	jmp_buf jb;
+
+	*out = NULL;
+	if (!pci)
+		return svff_err_set(err, ENOMEM, "out of memory");
+	snprintf(pci->sysfs_path, sizeof(pci->sysfs_path), "%s/bus/pci",
+		 strcmp(sysfs_root, "/") ? sysfs_root : "");
+	pci->acc = pci_alloc();
+	if (!pci->acc) {
+		free(pci);
+		return svff_err_set(err, ENOMEM, "libpci: out of memory");
+	}
+	pci->acc->error = pci_error;
+	pci->acc->warning = pci_warning;
+	pci->acc->debug = pci_quiet;
+	pci->acc->method = PCI_ACCESS_SYS_BUS_PCI;
+	guard = &jb;
+	if (setjmp(jb)) {
+		guard = NULL;
+		/* pci_cleanup could hit the same error again: leak instead. */
+		free(pci);
+		return svff_err_set(err, EIO, "libpci: %s", guard_msg);
+	}
+	pci_set_param(pci->acc, "sysfs.path", pci->sysfs_path);
+	pci_init(pci->acc);
+	guard = NULL;
+	*out = pci;
+	return 0;
+}
+
+void svff_pci_free(struct svff_pci *pci)
+{
+	if (!pci)
+		return;
+	pci_cleanup(pci->acc);
+	free(pci);
+}
+
+static const char *speed_name(unsigned code)
+{
+	static const char *const names[] = {
+		[1] = "2.5 GT/s", [2] = "5.0 GT/s", [3] = "8.0 GT/s",
+		[4] = "16.0 GT/s", [5] = "32.0 GT/s", [6] = "64.0 GT/s",
+	};
+
+	return code < sizeof(names) / sizeof(names[0]) && names[code] ? names[code] : NULL;
+}
+
+static void read_sriov(struct pci_dev *d, struct svff_function *fn)
+{
+	struct pci_cap *cap = pci_find_cap(d, PCI_EXT_CAP_ID_SRIOV, PCI_CAP_EXTENDED);
+	struct svff_sriov *s = &fn->sriov;
+
+	if (!cap)
+		return;
+	s->present = true;
+	s->from_config = true;
+	s->initial_vfs = pci_read_word(d, cap->addr + SRIOV_INITIAL_VF);
+	s->total_vfs = pci_read_word(d, cap->addr + SRIOV_TOTAL_VF);
+	/* NumVFs is meaningful only while VF Enable is set. */
+	s->num_vfs = (pci_read_word(d, cap->addr + SRIOV_CTRL) & SRIOV_CTRL_VFE) ?
+		     pci_read_word(d, cap->addr + SRIOV_NUM_VF) : 0;
+	s->vf_offset = pci_read_word(d, cap->addr + SRIOV_VF_OFFSET);
+	s->vf_stride = pci_read_word(d, cap->addr + SRIOV_VF_STRIDE);
+	s->vf_device = pci_read_word(d, cap->addr + SRIOV_VF_DID);
+}
+
+static void read_link(struct pci_dev *d, struct svff_function *fn)
+{
+	struct pci_cap *cap = pci_find_cap(d, PCI_CAP_ID_EXP, PCI_CAP_NORMAL);
+	unsigned sta;
+	const char *speed;
+
+	if (!cap)
+		return;
+	sta = pci_read_word(d, cap->addr + PCI_EXP_LNKSTA);
+	if (sta == 0xffff)
+		return;
+	speed = speed_name(sta & PCI_EXP_LNKSTA_SPEED);
+	if (speed)
+		snprintf(fn->link_speed, sizeof(fn->link_speed), "%s", speed);
+	if ((sta & PCI_EXP_LNKSTA_WIDTH) >> 4)
+		fn->link_width = (sta & PCI_EXP_LNKSTA_WIDTH) >> 4;
+}
+
+static void lookup(struct svff_pci *pci, char *buf, size_t len, int flags, ...)
+{
+	char tmp[SVFF_NAME_LEN];
+	const char *name;
+	va_list ap;
+
+	int a, b, c, e;
+
+	/* Argument evaluation order is unspecified: take them one by one. */
+	va_start(ap, flags);
+	a = va_arg(ap, int);
+	b = va_arg(ap, int);
+	c = va_arg(ap, int);
+	e = va_arg(ap, int);
+	va_end(ap);
+	name = pci_lookup_name(pci->acc, tmp, sizeof(tmp), flags | PCI_LOOKUP_NO_NUMBERS, a, b, c, e);
+	snprintf(buf, len, "%s", name ? name : "");
+}
+
+int svff_pci_read(struct svff_pci *pci, struct svff_function *fn, struct svff_err *err)
+{
+	struct pci_dev *volatile d = NULL;
+	jmp_buf jb;
+
+	guard = &jb;
+	if (setjmp(jb)) {
+		guard = NULL;
+		/* d may be half-filled; freeing it could re-enter the error. */
+		return svff_err_set(err, EIO, "%s: libpci: %s", fn->name, guard_msg);
+	}
+	if (fn->vendor >= 0 && fn->device >= 0) {
+		lookup(pci, fn->vendor_name, sizeof(fn->vendor_name), PCI_LOOKUP_VENDOR,
+		       (int)fn->vendor, 0, 0, 0);
+		lookup(pci, fn->device_name, sizeof(fn->device_name), PCI_LOOKUP_DEVICE,
+		       (int)fn->vendor, (int)fn->device, 0, 0);
+	}
+	if (fn->class_code >= 0)
+		lookup(pci, fn->class_name, sizeof(fn->class_name), PCI_LOOKUP_CLASS,
+		       (int)(fn->class_code >> 8), 0, 0, 0);
+	d = pci_get_dev(pci->acc, fn->bdf.domain, fn->bdf.bus, fn->bdf.slot, fn->bdf.func);
+	if (!d) {
+		guard = NULL;
+		return svff_err_set(err, ENOMEM, "libpci: out of memory");
+	}
+	warn_msg[0] = '\0';
+	pci_fill_info(d, PCI_FILL_CAPS | PCI_FILL_EXT_CAPS);
+	read_sriov(d, fn);
+	read_link(d, fn);
+	pci_free_dev(d);
+	guard = NULL;
+	if (warn_msg[0])
+		return svff_err_set(err, EIO, "%s/devices/%s/config: cannot read config space (libpci: %s)",
+				    pci->sysfs_path, fn->name, warn_msg);
+	return 0;
+}

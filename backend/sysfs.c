@@ -1,0 +1,355 @@
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sysfs.h"
+
+struct svff_sysfs {
+	char root[PATH_MAX];		/* as given, for messages */
+	char real[PATH_MAX];		/* realpath of root, for the fallback check */
+	int rootfd;
+	bool system;
+};
+
+/* openat2 appeared in Linux 5.6; older kernels (and LD_PRELOAD fakes that do
+ * not know the syscall) get the realpath check instead. */
+static int have_openat2 = -1;
+
+int svff_parse_long(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || end == s)
+		return -EINVAL;
+	while (*end == ' ' || *end == '\t' || *end == '\n')
+		end++;
+	if (*end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static bool rel_is_safe(const char *rel)
+{
+	const char *p = rel;
+
+	if (!*rel || *rel == '/')
+		return false;
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return false;
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return true;
+}
+
+const char *svff_sysfs_root(const struct svff_sysfs *sys)
+{
+	return sys->root;
+}
+
+bool svff_sysfs_is_system(const struct svff_sysfs *sys)
+{
+	return sys->system;
+}
+
+const char *svff_sysfs_abs(const struct svff_sysfs *sys, const char *rel,
+			   char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", strcmp(sys->root, "/") ? sys->root : "", rel);
+	return buf;
+}
+
+int svff_sysfs_new(const char *root, struct svff_sysfs **out, struct svff_err *err)
+{
+	struct svff_sysfs *sys;
+	struct stat st;
+	size_t n;
+
+	*out = NULL;
+	if (!root || !*root)
+		return svff_err_set(err, EINVAL, "empty sysfs root");
+	sys = calloc(1, sizeof(*sys));
+	if (!sys)
+		return svff_err_set(err, ENOMEM, "out of memory");
+	n = strlen(root);
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	if (n >= sizeof(sys->root)) {
+		free(sys);
+		return svff_err_set(err, ENAMETOOLONG, "sysfs root too long");
+	}
+	memcpy(sys->root, root, n);
+	sys->root[n] = '\0';
+	if (!realpath(sys->root, sys->real)) {
+		int e = errno;
+
+		free(sys);
+		return svff_err_set(err, e, "sysfs root %s: %s (give --sysfs-root a sysfs tree such as /sys)",
+				    root, strerror(e));
+	}
+	sys->rootfd = open(sys->real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sys->rootfd < 0) {
+		int e = errno;
+
+		free(sys);
+		return svff_err_set(err, e, "sysfs root %s: %s", root, strerror(e));
+	}
+	if (fstatat(sys->rootfd, "bus/pci/devices", &st, 0) < 0 || !S_ISDIR(st.st_mode)) {
+		close(sys->rootfd);
+		free(sys);
+		return svff_err_set(err, ENOTDIR,
+				    "%s is not a sysfs tree: it has no bus/pci/devices folder "
+				    "(give --sysfs-root the folder that holds bus/ and devices/, e.g. /sys)",
+				    root);
+	}
+	sys->system = strcmp(sys->real, "/sys") == 0;
+	*out = sys;
+	return 0;
+}
+
+void svff_sysfs_free(struct svff_sysfs *sys)
+{
+	if (!sys)
+		return;
+	close(sys->rootfd);
+	free(sys);
+}
+
+/* Opens rel below the root; refuses to leave it.  Returns fd or -errno. */
+static int sysfs_open(const struct svff_sysfs *sys, const char *rel, int flags)
+{
+	char path[PATH_MAX], real[PATH_MAX];
+	size_t rl;
+	int fd;
+
+	if (!rel_is_safe(rel))
+		return -EXDEV;
+	if (have_openat2 != 0) {
+		struct open_how how = {
+			.flags = (unsigned)(flags | O_CLOEXEC),
+			.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+		};
+
+		fd = (int)syscall(SYS_openat2, sys->rootfd, rel, &how, sizeof(how));
+		if (fd >= 0) {
+			have_openat2 = 1;
+			return fd;
+		}
+		if (errno != ENOSYS && errno != EPERM)
+			return -errno;
+		have_openat2 = 0;
+	}
+	snprintf(path, sizeof(path), "%s/%s", sys->real, rel);
+	if (!realpath(path, real))
+		return -errno;
+	rl = strlen(sys->real);
+	if (strcmp(sys->real, "/") && (strncmp(real, sys->real, rl) || (real[rl] && real[rl] != '/')))
+		return -EXDEV;
+	fd = open(real, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int open_error(const struct svff_sysfs *sys, const char *rel, int rc,
+		      struct svff_err *err)
+{
+	char abs[PATH_MAX];
+
+	svff_sysfs_abs(sys, rel, abs, sizeof(abs));
+	if (rc == -EXDEV)
+		return svff_err_set(err, EXDEV, "%s: refused, the path leads outside the sysfs root %s",
+				    abs, sys->root);
+	if (rc == -ELOOP)
+		return svff_err_set(err, ELOOP, "%s: symbolic link loop", abs);
+	return svff_err_set(err, -rc, "%s: %s", abs, strerror(-rc));
+}
+
+bool svff_sysfs_exists(const struct svff_sysfs *sys, const char *rel)
+{
+	int fd = sysfs_open(sys, rel, O_PATH);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+long svff_sysfs_read_bin(const struct svff_sysfs *sys, const char *rel, void *buf,
+			 size_t len, struct svff_err *err)
+{
+	size_t got = 0;
+	int fd = sysfs_open(sys, rel, O_RDONLY);
+
+	if (fd < 0)
+		return open_error(sys, rel, fd, err);
+	while (got < len) {
+		ssize_t n = read(fd, (char *)buf + got, len - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			return open_error(sys, rel, -e, err);
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	return (long)got;
+}
+
+int svff_sysfs_read(const struct svff_sysfs *sys, const char *rel, char *buf,
+		    size_t len, struct svff_err *err)
+{
+	long n;
+
+	if (len == 0)
+		return svff_err_set(err, EINVAL, "no buffer");
+	n = svff_sysfs_read_bin(sys, rel, buf, len - 1, err);
+	if (n < 0)
+		return (int)n;
+	buf[n] = '\0';
+	if (memchr(buf, '\0', (size_t)n)) {
+		char abs[PATH_MAX];
+
+		return svff_err_set(err, EINVAL, "%s: binary data where text was expected",
+				    svff_sysfs_abs(sys, rel, abs, sizeof(abs)));
+	}
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return 0;
+}
+
+int svff_sysfs_read_long(const struct svff_sysfs *sys, const char *rel, long *out,
+			 struct svff_err *err)
+{
+	char buf[64], abs[PATH_MAX];
+	int rc = svff_sysfs_read(sys, rel, buf, sizeof(buf), err);
+
+	if (rc < 0)
+		return rc;
+	if (svff_parse_long(buf, out) < 0)
+		return svff_err_set(err, EINVAL, "%s: expected a number, found '%.32s'",
+				    svff_sysfs_abs(sys, rel, abs, sizeof(abs)), buf);
+	return 0;
+}
+
+int svff_sysfs_link_name(const struct svff_sysfs *sys, const char *rel, char *buf,
+			 size_t len, struct svff_err *err)
+{
+	char target[PATH_MAX], dir[PATH_MAX], abs[PATH_MAX];
+	const char *base, *slash;
+	ssize_t n;
+	int fd, dfd;
+
+	/* Resolving the link through sysfs_open proves the target exists and
+	 * stays inside the root. */
+	fd = sysfs_open(sys, rel, O_PATH);
+	if (fd < 0) {
+		if (fd == -ENOENT && svff_sysfs_abs(sys, rel, abs, sizeof(abs)) &&
+		    faccessat(sys->rootfd, rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+			return svff_err_set(err, ENOENT, "%s: dangling link (its target does not exist)", abs);
+		return open_error(sys, rel, fd, err);
+	}
+	close(fd);
+	slash = strrchr(rel, '/');
+	if (slash) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - rel), rel);
+		dfd = sysfs_open(sys, dir, O_PATH | O_DIRECTORY);
+		if (dfd < 0)
+			return open_error(sys, dir, dfd, err);
+		n = readlinkat(dfd, slash + 1, target, sizeof(target) - 1);
+		close(dfd);
+	} else {
+		n = readlinkat(sys->rootfd, rel, target, sizeof(target) - 1);
+	}
+	if (n < 0)
+		return open_error(sys, rel, -errno, err);
+	target[n] = '\0';
+	while (n > 1 && target[n - 1] == '/')
+		target[--n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= len)
+		return svff_err_set(err, ENAMETOOLONG, "%s: link target name too long",
+				    svff_sysfs_abs(sys, rel, abs, sizeof(abs)));
+	strcpy(buf, base);
+	return 0;
+}
+
+int svff_sysfs_write(const struct svff_sysfs *sys, const char *rel,
+		     const char *value, struct svff_err *err)
+{
+	size_t len = strlen(value);
+	ssize_t n;
+	int fd = sysfs_open(sys, rel, O_WRONLY);
+
+	if (fd < 0)
+		return open_error(sys, rel, fd, err);
+	/* sysfs takes one write(); a short write is a failure, not a retry. */
+	n = write(fd, value, len);
+	if (n < 0) {
+		int e = errno;
+
+		close(fd);
+		return open_error(sys, rel, -e, err);
+	}
+	if (close(fd) < 0)
+		return open_error(sys, rel, -errno, err);
+	if ((size_t)n != len)
+		return open_error(sys, rel, -EIO, err);
+	return 0;
+}
+
+int svff_sysfs_list(const struct svff_sysfs *sys, const char *rel,
+		    int (*fn)(const char *name, void *data), void *data,
+		    struct svff_err *err)
+{
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+	int fd = sysfs_open(sys, rel, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return open_error(sys, rel, fd, err);
+	d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+
+		close(fd);
+		return open_error(sys, rel, -e, err);
+	}
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		rc = fn(de->d_name, data);
+		if (rc)
+			break;
+	}
+	closedir(d);
+	return rc;
+}

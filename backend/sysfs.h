@@ -1,0 +1,58 @@
+/* svff — all sysfs access, relative to one root.
+ *
+ * Every path svff reads or writes is relative to the root given by
+ * --sysfs-root (default /sys).  Paths with ".." components are refused, and
+ * the kernel is asked (openat2 RESOLVE_BENEATH) to refuse any symlink that
+ * would lead out of the root, so a hostile or broken tree cannot make svff
+ * read or write elsewhere.
+ */
+#ifndef SVFF_SYSFS_H
+#define SVFF_SYSFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "svff/error.h"
+
+struct svff_sysfs;
+
+int svff_sysfs_new(const char *root, struct svff_sysfs **out, struct svff_err *err);
+void svff_sysfs_free(struct svff_sysfs *sys);
+
+const char *svff_sysfs_root(const struct svff_sysfs *sys);
+bool svff_sysfs_is_system(const struct svff_sysfs *sys);	/* root is the real /sys */
+
+/* Absolute path for messages ("<root>/bus/pci/devices/X/sriov_numvfs"). */
+const char *svff_sysfs_abs(const struct svff_sysfs *sys, const char *rel,
+			   char *buf, size_t len);
+
+bool svff_sysfs_exists(const struct svff_sysfs *sys, const char *rel);
+
+/* Reads a small attribute; trailing newlines are removed. */
+int svff_sysfs_read(const struct svff_sysfs *sys, const char *rel, char *buf,
+		    size_t len, struct svff_err *err);
+/* Reads up to len bytes of a binary attribute (config); returns the count. */
+long svff_sysfs_read_bin(const struct svff_sysfs *sys, const char *rel, void *buf,
+			 size_t len, struct svff_err *err);
+/* A whole decimal or 0x-hex number, nothing else (" 12\n" is fine, "12a" is not). */
+int svff_sysfs_read_long(const struct svff_sysfs *sys, const char *rel, long *out,
+			 struct svff_err *err);
+
+/* Basename of a symlink's target (driver, iommu_group, physfn), after
+ * checking that the target exists inside the root. */
+int svff_sysfs_link_name(const struct svff_sysfs *sys, const char *rel, char *buf,
+			 size_t len, struct svff_err *err);
+
+int svff_sysfs_write(const struct svff_sysfs *sys, const char *rel,
+		     const char *value, struct svff_err *err);
+
+/* Calls fn for each entry of a directory (not "." nor ".."); stops early and
+ * returns fn's value when it is non-zero. */
+int svff_sysfs_list(const struct svff_sysfs *sys, const char *rel,
+		    int (*fn)(const char *name, void *data), void *data,
+		    struct svff_err *err);
+
+/* Strict number parsing shared with other parsers. */
+int svff_parse_long(const char *s, long *out);
+
+#endif

@@ -1,0 +1,67 @@
+#!/bin/sh
+# svff's two commands.  On a fresh Debian 12 machine:
+#
+#   ./bootstrap.sh demo    install what is missing, build, start the demo
+#   ./bootstrap.sh check   install what is missing, build, run every test
+#
+# Packages are installed only when missing (apt-get, as root or via sudo);
+# on a machine that has them all this script installs nothing.
+set -eu
+cd "$(dirname "$0")"
+
+mode="${1:-demo}"
+case "$mode" in
+demo|check|build|deps) ;;
+*) echo "usage: $0 [demo|check|build|deps]" >&2; exit 2 ;;
+esac
+
+# Build tools and libraries (the Debian names ./configure asks for).
+PKGS="build-essential autoconf automake autoconf-archive pkg-config
+libncurses-dev libvirt-dev libpci-dev pci.ids libudev-dev libconfig-dev libjson-c-dev"
+# What the tests need on top: cmocka, umockdev (fake udev), tmux (console
+# tests), valgrind, pciutils (lspci cross-checks the fixture hosts).
+TEST_PKGS="libcmocka-dev umockdev libumockdev-dev tmux valgrind pciutils"
+
+want="$PKGS"
+[ "$mode" = check ] && want="$want $TEST_PKGS"
+
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+if [ -n "$missing" ]; then
+	echo "bootstrap: installing missing Debian packages:$missing"
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+[ "$mode" = deps ] && exit 0
+
+configure_flags=""
+[ "$mode" = check ] && configure_flags="--enable-werror"
+if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt configure ]; then
+	autoreconf -fi
+fi
+if [ ! -f Makefile ] || [ config.status -ot configure ] || \
+   ! grep -q -- "'$configure_flags'\|ac_cs_config=\"'$configure_flags'\"" config.status 2>/dev/null; then
+	./configure -q $configure_flags
+fi
+make -j"$(nproc)"
+
+case "$mode" in
+build) ;;
+check)
+	make -j"$(nproc)" check
+	;;
+demo)
+	# Until the embedded demo lab lands, the demo is the bundled fixture
+	# host: two QDMA FPGAs and an SR-IOV NIC, read by the real code.
+	lab="$(mktemp -d /tmp/svff-demo-XXXXXX)"
+	trap 'rm -rf "$lab"' EXIT INT TERM
+	./svff-mkhost qdma-host "$lab/sys"
+	./svff --sysfs-root "$lab/sys" status --all
+	;;
+esac

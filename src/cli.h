@@ -1,0 +1,21 @@
+/* svff — the subcommands. */
+#ifndef SVFF_CLI_H
+#define SVFF_CLI_H
+
+/* Exit codes, documented in svff(1) and the README. */
+enum {
+	SVFF_EXIT_OK = 0,
+	SVFF_EXIT_FAIL = 1,	/* the operation failed; nothing was changed */
+	SVFF_EXIT_USAGE = 2,	/* bad command line */
+	SVFF_EXIT_ENV = 3,	/* the host cannot be read (sysfs root, libpci, udev) */
+};
+
+struct cli_opts {
+	const char *sysfs_root;
+	int argc;		/* the subcommand and its arguments */
+	char **argv;
+};
+
+int cli_run(const struct cli_opts *opts);
+
+#endif

@@ -1,0 +1,76 @@
+/* svff — SR-IOV Virtual Function Framework console and command line. */
+#include "config.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: svff [OPTIONS] COMMAND [ARGS]\n"
+		"\n"
+		"Shows the FPGAs (Xilinx/AMD QDMA), SR-IOV physical and virtual functions of\n"
+		"this host and manages them.\n"
+		"\n"
+		"Commands:\n"
+		"  status [--json] [--all]   the FPGA -> PF -> VF tree (--all: also devices\n"
+		"                            without SR-IOV; --json: schema svff-status/1)\n"
+		"  monitor [--json]          print inventory changes as devices come and go\n"
+		"\n"
+		"Options:\n"
+		"  -s, --sysfs-root DIR      read the host from DIR instead of /sys\n"
+		"  -h, --help                show this help and exit\n"
+		"  -V, --version             show the version and exit\n"
+		"\n"
+		"Exit status: 0 success, 1 the command failed, 2 bad usage,\n"
+		"3 the host could not be read (e.g. a --sysfs-root that is not sysfs).\n"
+		"See svff(1).\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "sysfs-root", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_opts opts = { .sysfs_root = "/sys" };
+	int c;
+
+	setlocale(LC_ALL, "");
+	/* "+": options end at the subcommand, which parses its own. */
+	while ((c = getopt_long(argc, argv, "+s:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			opts.sysfs_root = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return SVFF_EXIT_OK;
+		case 'V':
+			printf("svff %s\n", PACKAGE_VERSION);
+			return SVFF_EXIT_OK;
+		default:
+			fprintf(stderr, "Try 'svff --help'.\n");
+			return SVFF_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		/* The console lands with its own issue; until then the
+		 * default is the inventory. */
+		static char *status_argv[] = { "status", NULL };
+
+		opts.argc = 1;
+		opts.argv = status_argv;
+	} else {
+		opts.argc = argc - optind;
+		opts.argv = argv + optind;
+	}
+	return cli_run(&opts);
+}

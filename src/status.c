@@ -1,0 +1,292 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "status.h"
+
+static struct json_object *hex_or_null(long v, int width)
+{
+	char buf[24];
+
+	if (v < 0)
+		return NULL;
+	snprintf(buf, sizeof(buf), "0x%0*lx", width, v);
+	return json_object_new_string(buf);
+}
+
+static struct json_object *int_or_null(long v)
+{
+	return v < 0 ? NULL : json_object_new_int64(v);
+}
+
+static struct json_object *str_or_null(const char *s)
+{
+	return s && *s ? json_object_new_string(s) : NULL;
+}
+
+static void add(struct json_object *o, const char *key, struct json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+struct json_object *status_function_json_new(const struct svff_host *host,
+					      const struct svff_function *fn)
+{
+	struct json_object *o = json_object_new_object();
+
+	add(o, "bdf", json_object_new_string(fn->name));
+	add(o, "role", json_object_new_string(svff_role_name(fn->role)));
+	add(o, "vendor", hex_or_null(fn->vendor, 4));
+	add(o, "device", hex_or_null(fn->device, 4));
+	add(o, "subsystem_vendor", hex_or_null(fn->subsys_vendor, 4));
+	add(o, "subsystem_device", hex_or_null(fn->subsys_device, 4));
+	add(o, "class", hex_or_null(fn->class_code, 6));
+	add(o, "vendor_name", str_or_null(fn->vendor_name));
+	add(o, "device_name", str_or_null(fn->device_name));
+	add(o, "class_name", str_or_null(fn->class_name));
+	add(o, "driver", str_or_null(fn->driver));
+	add(o, "driver_override", str_or_null(fn->driver_override));
+	add(o, "iommu_group", int_or_null(fn->iommu_group));
+	add(o, "numa_node", int_or_null(fn->numa_node));
+	if (fn->link_speed[0] || fn->link_width > 0) {
+		struct json_object *l = json_object_new_object();
+
+		add(l, "speed", str_or_null(fn->link_speed));
+		add(l, "width", int_or_null(fn->link_width));
+		add(o, "link", l);
+	} else {
+		add(o, "link", NULL);
+	}
+	if (fn->qdma_id.valid) {
+		struct json_object *q = json_object_new_object();
+
+		add(q, "function", json_object_new_string(fn->qdma_id.vf ? "vf" : "pf"));
+		add(q, "pf", json_object_new_int(fn->qdma_id.pf));
+		add(q, "gen", json_object_new_int(fn->qdma_id.gen));
+		add(q, "lanes", json_object_new_int(fn->qdma_id.lanes));
+		add(o, "qdma_id", q);
+	} else {
+		add(o, "qdma_id", NULL);
+	}
+	if (fn->qdma.present) {
+		const struct svff_qdma_attrs *a = &fn->qdma;
+		struct json_object *q = json_object_new_object();
+
+		add(q, "qmax", int_or_null(a->qmax));
+		add(q, "intr_rngsz", int_or_null(a->intr_rngsz));
+		add(q, "qmax_vfs", int_or_null(a->qmax_vfs));
+		if (a->glbl_rng_sz[0] || a->buf_sz[0]) {
+			struct json_object *m = json_object_new_object();
+
+			add(m, "buf_sz", str_or_null(a->buf_sz));
+			add(m, "glbl_rng_sz", str_or_null(a->glbl_rng_sz));
+			add(m, "c2h_timer_cnt", str_or_null(a->c2h_timer_cnt));
+			add(m, "c2h_cnt_th", str_or_null(a->c2h_cnt_th));
+			add(m, "cmpl_status_acc", str_or_null(a->cmpl_status_acc));
+			add(q, "global", m);
+		}
+		add(o, "qdma", q);
+	} else {
+		add(o, "qdma", NULL);
+	}
+	if (fn->role == SVFF_ROLE_PF) {
+		const struct svff_sriov *s = &fn->sriov;
+		struct json_object *j = json_object_new_object(), *vfs = json_object_new_array();
+
+		add(j, "total_vfs", int_or_null(s->total_vfs));
+		add(j, "num_vfs", int_or_null(s->num_vfs));
+		add(j, "initial_vfs", int_or_null(s->initial_vfs));
+		add(j, "vf_offset", int_or_null(s->vf_offset));
+		add(j, "vf_stride", int_or_null(s->vf_stride));
+		add(j, "vf_device", hex_or_null(s->vf_device, 4));
+		add(o, "sriov", j);
+		for (size_t k = 0; k < fn->n_vfs; k++) {
+			const struct svff_function *vf = svff_host_find(host, fn->vfs[k]);
+
+			if (vf)
+				json_object_array_add(vfs, status_function_json_new(host, vf));
+		}
+		add(o, "vfs", vfs);
+	}
+	if (fn->role == SVFF_ROLE_VF) {
+		add(o, "physfn", json_object_new_string(fn->physfn));
+		add(o, "vf_index", int_or_null(fn->vf_index));
+	}
+	return o;
+}
+
+static bool shown_under_pf(const struct svff_host *host, const struct svff_function *fn)
+{
+	return fn->role == SVFF_ROLE_VF && svff_host_find(host, fn->physfn) &&
+	       fn->vf_index >= 0;
+}
+
+struct json_object *status_json_new(const struct svff_host *host)
+{
+	struct json_object *doc = json_object_new_object();
+	struct json_object *cards = json_object_new_array();
+	struct json_object *orphans = json_object_new_array();
+	struct json_object *warnings = json_object_new_array();
+	const struct svff_strlist *w = svff_host_warnings(host);
+
+	add(doc, "schema", json_object_new_string("svff-status/1"));
+	add(doc, "sysfs_root", json_object_new_string(svff_host_sysfs_root(host)));
+	for (size_t c = 0; c < svff_host_n_cards(host); c++) {
+		const struct svff_card *card = svff_host_card(host, c);
+		struct json_object *jc = json_object_new_object(), *fns = json_object_new_array();
+
+		add(jc, "name", json_object_new_string(card->name));
+		add(jc, "kind", json_object_new_string(svff_card_kind_name(card->kind)));
+		for (size_t i = 0; i < card->n_fns; i++)
+			json_object_array_add(fns, status_function_json_new(host,
+						svff_host_function(host, card->fns[i])));
+		add(jc, "functions", fns);
+		json_object_array_add(cards, jc);
+	}
+	/* VFs whose PF does not list them (a stale physfn, say) still show. */
+	for (size_t i = 0; i < svff_host_n_functions(host); i++) {
+		const struct svff_function *fn = svff_host_function(host, i);
+
+		if (fn->role == SVFF_ROLE_VF && !shown_under_pf(host, fn) &&
+		    svff_host_find(host, fn->physfn))
+			json_object_array_add(orphans, status_function_json_new(host, fn));
+	}
+	add(doc, "cards", cards);
+	add(doc, "unlisted_vfs", orphans);
+	for (size_t i = 0; i < w->len; i++)
+		json_object_array_add(warnings, json_object_new_string(w->items[i]));
+	add(doc, "warnings", warnings);
+	return doc;
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+static const char *or_dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+static void print_ids(FILE *out, const struct svff_function *fn)
+{
+	if (fn->vendor >= 0 && fn->device >= 0)
+		fprintf(out, " [%04lx:%04lx]", fn->vendor, fn->device);
+}
+
+/* As lspci: names from pci.ids, numbers where it has none. */
+static void print_name(FILE *out, const struct svff_function *fn)
+{
+	if (fn->vendor_name[0])
+		fputs(fn->vendor_name, out);
+	else
+		fprintf(out, "Vendor %04lx", fn->vendor);
+	if (fn->device_name[0])
+		fprintf(out, " %s", fn->device_name);
+	else
+		fprintf(out, " Device %04lx", fn->device);
+}
+
+static void print_fn_line(FILE *out, const struct svff_function *fn, const char *indent)
+{
+	fprintf(out, "%s%s %s", indent, fn->role == SVFF_ROLE_PF ? "PF" : fn->role == SVFF_ROLE_VF ? "VF" : "fn",
+		fn->name);
+	print_ids(out, fn);
+	fprintf(out, "  driver %s", fn->driver[0] ? fn->driver : "(none)");
+	if (fn->driver_override[0])
+		fprintf(out, " (override %s)", fn->driver_override);
+	if (fn->iommu_group >= 0)
+		fprintf(out, "  group %ld", fn->iommu_group);
+	if (fn->role == SVFF_ROLE_PF) {
+		fprintf(out, "  VFs %ld/%ld", fn->sriov.num_vfs < 0 ? 0 : fn->sriov.num_vfs,
+			fn->sriov.total_vfs);
+	}
+	if (fn->qdma.present && fn->qdma.qmax >= 0)
+		fprintf(out, "  qmax %ld", fn->qdma.qmax);
+	fputc('\n', out);
+}
+
+static void print_card_head(FILE *out, const struct svff_host *host, const struct svff_card *card)
+{
+	const struct svff_function *f0 = svff_host_function(host, card->fns[0]);
+	size_t pfs = 0;
+
+	for (size_t i = 0; i < card->n_fns; i++)
+		pfs += svff_host_function(host, card->fns[i])->role == SVFF_ROLE_PF;
+	fprintf(out, "%s %s  ", card->kind == SVFF_CARD_QDMA ? "FPGA" : "SR-IOV device", card->name);
+	print_name(out, f0);
+	fprintf(out, "\n    %s, %zu PF%s", card->kind == SVFF_CARD_QDMA ? "QDMA" : "generic SR-IOV",
+		pfs, pfs == 1 ? "" : "s");
+	if (f0->link_speed[0])
+		fprintf(out, ", link %s x%ld", f0->link_speed, f0->link_width);
+	if (f0->numa_node >= 0)
+		fprintf(out, ", NUMA node %ld", f0->numa_node);
+	fputc('\n', out);
+}
+
+void status_print_text(FILE *out, const struct svff_host *host, bool all)
+{
+	const struct svff_strlist *w = svff_host_warnings(host);
+	size_t plain = 0, shown = 0;
+
+	for (size_t c = 0; c < svff_host_n_cards(host); c++) {
+		const struct svff_card *card = svff_host_card(host, c);
+
+		if (card->kind == SVFF_CARD_PLAIN) {
+			plain++;
+			continue;
+		}
+		if (shown++)
+			fputc('\n', out);
+		print_card_head(out, host, card);
+		for (size_t i = 0; i < card->n_fns; i++) {
+			const struct svff_function *fn = svff_host_function(host, card->fns[i]);
+			bool last_fn = i + 1 == card->n_fns;
+			size_t nvf = 0, k;
+
+			print_fn_line(out, fn, last_fn ? "`-- " : "|-- ");
+			for (k = 0; k < fn->n_vfs; k++)
+				nvf += svff_host_find(host, fn->vfs[k]) != NULL;
+			for (k = 0; k < fn->n_vfs; k++) {
+				const struct svff_function *vf = svff_host_find(host, fn->vfs[k]);
+				char ind[32];
+
+				if (!vf)
+					continue;
+				snprintf(ind, sizeof(ind), "%s%s %-3zu", last_fn ? "    " : "|   ",
+					 --nvf ? "|--" : "`--", k);
+				print_fn_line(out, vf, ind);
+			}
+		}
+	}
+	if (plain) {
+		if (shown)
+			fputc('\n', out);
+		if (!all) {
+			fprintf(out, "%zu other PCI device%s without SR-IOV (svff status --all lists them)\n",
+				plain, plain == 1 ? "" : "s");
+		} else {
+			fprintf(out, "Other PCI devices (no SR-IOV)\n");
+			for (size_t c = 0; c < svff_host_n_cards(host); c++) {
+				const struct svff_card *card = svff_host_card(host, c);
+
+				if (card->kind != SVFF_CARD_PLAIN)
+					continue;
+				for (size_t i = 0; i < card->n_fns; i++) {
+					const struct svff_function *fn = svff_host_function(host, card->fns[i]);
+
+					fprintf(out, "    %s", fn->name);
+					print_ids(out, fn);
+					fprintf(out, "  %s: ", or_dash(fn->class_name));
+					print_name(out, fn);
+					fprintf(out, "  driver %s\n", fn->driver[0] ? fn->driver : "(none)");
+				}
+			}
+		}
+	}
+	if (!shown && !plain)
+		fprintf(out, "No PCI devices under %s\n", svff_host_sysfs_root(host));
+	for (size_t i = 0; i < w->len; i++)
+		fprintf(stderr, "svff: warning: %s\n", w->items[i]);
+}

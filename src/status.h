@@ -1,0 +1,20 @@
+/* svff — `svff status`: the host tree as text or as JSON. */
+#ifndef SVFF_STATUS_H
+#define SVFF_STATUS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "svff/host.h"
+
+struct json_object;
+
+/* The JSON document (schema "svff-status/1", doc/status-json.md). */
+struct json_object *status_json_new(const struct svff_host *host);
+/* One function as a JSON object (used by status and by monitor --json). */
+struct json_object *status_function_json_new(const struct svff_host *host,
+					      const struct svff_function *fn);
+
+void status_print_text(FILE *out, const struct svff_host *host, bool all);
+
+#endif

@@ -1,0 +1,81 @@
+#include "config.h"
+
+#include <ftw.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fakehost.h"
+#include "testutil.h"
+
+char *testutil_host_new(const char *preset)
+{
+	char tmpl[] = "/tmp/svff-test-XXXXXX";
+	struct svff_err err = { 0 };
+	char *dir = mkdtemp(tmpl);
+	char *path;
+
+	assert_non_null(dir);
+	assert_true(asprintf(&path, "%s/sys", dir) > 0);
+	if (svff_fakehost_build(path, preset, &err) < 0)
+		fail_msg("building %s: %s", preset, err.msg);
+	return path;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+void testutil_rmtree(char *dir)
+{
+	char *slash;
+
+	if (!dir)
+		return;
+	/* dir is <tmp>/sys: remove <tmp> */
+	slash = strrchr(dir, '/');
+	if (slash && !strcmp(slash, "/sys"))
+		*slash = '\0';
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(dir);
+}
+
+void testutil_write(const char *dir, const char *rel, const char *value)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	f = fopen(path, "w");
+	if (!f)
+		fail_msg("cannot write %s", path);
+	fputs(value, f);
+	fclose(f);
+}
+
+void testutil_symlink(const char *dir, const char *rel, const char *target)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	unlink(path);
+	if (symlink(target, path) < 0)
+		fail_msg("cannot link %s", path);
+}
+
+void testutil_unlink(const char *dir, const char *rel)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	unlink(path);
+}

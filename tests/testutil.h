@@ -1,0 +1,16 @@
+/* svff tests — fixture hosts in temporary folders. */
+#ifndef SVFF_TESTUTIL_H
+#define SVFF_TESTUTIL_H
+
+#include <stddef.h>
+
+/* Builds a named fixture host in a new temporary folder; returns its path
+ * (static storage per call site is the caller's; free with testutil_rmtree). */
+char *testutil_host_new(const char *preset);
+void testutil_rmtree(char *dir);	/* removes and frees */
+/* Writes a file below dir (creating or truncating it). */
+void testutil_write(const char *dir, const char *rel, const char *value);
+void testutil_symlink(const char *dir, const char *rel, const char *target);
+void testutil_unlink(const char *dir, const char *rel);
+
+#endif
