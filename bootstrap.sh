@@ -19,8 +19,8 @@ esac
 PKGS="build-essential autoconf automake autoconf-archive pkg-config
 libncurses-dev libvirt-dev libpci-dev pci.ids libudev-dev libconfig-dev libjson-c-dev"
 # What the tests need on top: cmocka, umockdev (fake udev), tmux (console
-# tests), valgrind, pciutils (lspci cross-checks the fixture hosts).
-TEST_PKGS="libcmocka-dev umockdev libumockdev-dev tmux valgrind pciutils"
+# tests), valgrind, pciutils (lspci cross-checks the fixture hosts), jq.
+TEST_PKGS="libcmocka-dev umockdev libumockdev-dev tmux valgrind pciutils jq"
 
 want="$PKGS"
 [ "$mode" = check ] && want="$want $TEST_PKGS"
@@ -54,7 +54,19 @@ make -j"$(nproc)"
 case "$mode" in
 build) ;;
 check)
-	make -j"$(nproc)" check
+	status=0
+	make -j"$(nproc)" check || status=$?
+	# One closing line over every check of every test program: cmocka's
+	# "[  PASSED  ] N test(s)" / "[  FAILED  ] N test(s)" and the shell
+	# tests' "N passed, N failed".
+	[ "$status" -eq 0 ] || cat test-suite.log
+	cat tests/*.log 2>/dev/null | awk '
+		/^\[  PASSED  \] [0-9]+ test/ { p += $4 }
+		/^\[  FAILED  \] [0-9]+ test/ { f += $4 }
+		/^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3 }
+		/^SKIP: / { s++ }
+		END { printf "%d passed, %d failed, %d skipped\n", p, f, s }'
+	exit "$status"
 	;;
 demo)
 	# Until the embedded demo lab lands, the demo is the bundled fixture

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -121,6 +122,9 @@ int svff_fakehost_new(const char *root, struct svff_fakehost **out, struct svff_
 		"kernel/iommu_groups", "devices",
 	};
 	struct svff_fakehost *fh = calloc(1, sizeof(*fh));
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
 	int rc = 0;
 
 	*out = NULL;
@@ -137,6 +141,14 @@ int svff_fakehost_new(const char *root, struct svff_fakehost **out, struct svff_
 		free(fh);
 		return rc;
 	}
+	/* Continue an existing tree's IOMMU group numbering. */
+	snprintf(path, sizeof(path), "%s/kernel/iommu_groups", root);
+	d = opendir(path);
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && atoi(de->d_name) >= fh->next_group)
+			fh->next_group = atoi(de->d_name) + 1;
+	if (d)
+		closedir(d);
 	*out = fh;
 	return 0;
 }
@@ -397,6 +409,71 @@ int svff_fakehost_write(struct svff_fakehost *fh, const char *rel, const char *v
 			struct svff_err *err)
 {
 	return fh_printf(fh, rel, err, "%s", value);
+}
+
+static int remove_function(struct svff_fakehost *fh, const char *name, struct svff_err *err)
+{
+	char dir[PATH_MAX], path[PATH_MAX], grp[64];
+	char bdf[SVFF_BDF_LEN];
+	ssize_t n;
+	int rc;
+
+	if ((rc = find_dir(fh, name, bdf, dir, sizeof(dir), err)) < 0)
+		return rc;
+	if ((rc = svff_fakehost_bind(fh, bdf, NULL, err)) < 0)
+		return rc;
+	snprintf(path, sizeof(path), "%s/%s/iommu_group", fh->root, dir);
+	n = readlink(path, grp, sizeof(grp) - 1);
+	if (n > 0) {
+		grp[n] = '\0';
+		snprintf(path, sizeof(path), "%s/kernel/iommu_groups/%s", fh->root, strrchr(grp, '/') + 1);
+		unlink_tree(path);
+	}
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s", fh->root, bdf);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/%s", fh->root, dir);
+	if (unlink_tree(path) < 0)
+		return fail(err, "remove", path);
+	return 0;
+}
+
+int svff_fakehost_disable_vfs(struct svff_fakehost *fh, const char *pf, struct svff_err *err)
+{
+	char name[SVFF_BDF_LEN], dir[PATH_MAX], path[PATH_MAX], link[PATH_MAX];
+	uint8_t cfg[CFG_SIZE];
+	int rc, fd;
+
+	if ((rc = find_dir(fh, pf, name, dir, sizeof(dir), err)) < 0)
+		return rc;
+	for (int i = 0; i < 4096; i++) {
+		ssize_t n;
+		const char *base;
+
+		snprintf(path, sizeof(path), "%s/%s/virtfn%d", fh->root, dir, i);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n < 0)
+			break;
+		link[n] = '\0';
+		base = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+		if ((rc = remove_function(fh, base, err)) < 0)
+			return rc;
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/%s/config", fh->root, dir);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || pread(fd, cfg, sizeof(cfg), 0) != (ssize_t)sizeof(cfg)) {
+		if (fd >= 0)
+			close(fd);
+		return fail(err, "read", path);
+	}
+	put16(cfg, EXT_SRIOV + 0x10, 0);
+	put16(cfg, EXT_SRIOV + 0x08, 0);
+	rc = pwrite(fd, cfg, sizeof(cfg), 0) == (ssize_t)sizeof(cfg) ? 0 : fail(err, "write", path);
+	close(fd);
+	if (rc < 0)
+		return rc;
+	snprintf(path, sizeof(path), "%s/sriov_numvfs", dir);
+	return fh_printf(fh, path, err, "0\n");
 }
 
 /* Reads back the PF's spec from its files, so VFs can be made at any time. */

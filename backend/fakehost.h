@@ -32,7 +32,7 @@ struct svff_fake_fn {
 
 struct svff_fakehost;
 
-/* Creates the skeleton under root (which must exist and be empty-ish). */
+/* Creates the skeleton under root, or continues an existing tree. */
 int svff_fakehost_new(const char *root, struct svff_fakehost **out, struct svff_err *err);
 void svff_fakehost_free(struct svff_fakehost *fh);
 
@@ -43,6 +43,8 @@ int svff_fakehost_add(struct svff_fakehost *fh, const struct svff_fake_fn *spec,
  * Enable in config space), each bound to vf_driver (NULL: unbound). */
 int svff_fakehost_enable_vfs(struct svff_fakehost *fh, const char *pf, int n,
 			     const char *vf_driver, struct svff_err *err);
+/* Removes all VFs of a PF as the kernel does when sriov_numvfs goes to 0. */
+int svff_fakehost_disable_vfs(struct svff_fakehost *fh, const char *pf, struct svff_err *err);
 /* Moves a function to another driver (NULL: unbind). */
 int svff_fakehost_bind(struct svff_fakehost *fh, const char *bdf, const char *driver,
 		       struct svff_err *err);

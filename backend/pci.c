@@ -91,6 +91,9 @@ int svff_pci_new(const char *sysfs_root, struct svff_pci **out, struct svff_err 
 		return svff_err_set(err, EIO, "libpci: %s", guard_msg);
 	}
 	pci_set_param(pci->acc, "sysfs.path", pci->sysfs_path);
+	/* Names from pci.ids only: libpci 3.9's udev hwdb lookup creates a
+	 * udev context per lookup and never frees it (a leak per device). */
+	pci_set_param(pci->acc, "hwdb.disable", "1");
 	pci_init(pci->acc);
 	guard = NULL;
 	*out = pci;

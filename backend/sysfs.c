@@ -25,6 +25,11 @@ struct svff_sysfs {
  * not know the syscall) get the realpath check instead. */
 static int have_openat2 = -1;
 
+void svff_sysfs_use_openat2(int mode)
+{
+	have_openat2 = mode;
+}
+
 int svff_parse_long(const char *s, long *out)
 {
 	char *end;

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -22,9 +23,61 @@ static struct json_object *int_or_null(long v)
 	return v < 0 ? NULL : json_object_new_int64(v);
 }
 
+/* Length of the valid UTF-8 sequence at s, 0 if invalid. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n;
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
+	    (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+		return 0;	/* overlong, surrogate or beyond U+10FFFF */
+	return n;
+}
+
+/* Strings come from files anyone with a driver can fill: JSON must be UTF-8,
+ * so invalid bytes become U+FFFD. */
 static struct json_object *str_or_null(const char *s)
 {
-	return s && *s ? json_object_new_string(s) : NULL;
+	const unsigned char *p = (const unsigned char *)s;
+	struct json_object *o;
+	char *clean, *q;
+
+	if (!s || !*s)
+		return NULL;
+	clean = malloc(strlen(s) * 3 + 1);
+	if (!clean)
+		return NULL;
+	for (q = clean; *p;) {
+		size_t n = utf8_len(p);
+
+		if (n) {
+			memcpy(q, p, n);
+			q += n;
+			p += n;
+		} else {
+			memcpy(q, "\xef\xbf\xbd", 3);
+			q += 3;
+			p++;
+		}
+	}
+	*q = '\0';
+	o = json_object_new_string(clean);
+	free(clean);
+	return o;
 }
 
 static void add(struct json_object *o, const char *key, struct json_object *v)
@@ -133,7 +186,7 @@ struct json_object *status_json_new(const struct svff_host *host)
 	const struct svff_strlist *w = svff_host_warnings(host);
 
 	add(doc, "schema", json_object_new_string("svff-status/1"));
-	add(doc, "sysfs_root", json_object_new_string(svff_host_sysfs_root(host)));
+	add(doc, "sysfs_root", str_or_null(svff_host_sysfs_root(host)));
 	for (size_t c = 0; c < svff_host_n_cards(host); c++) {
 		const struct svff_card *card = svff_host_card(host, c);
 		struct json_object *jc = json_object_new_object(), *fns = json_object_new_array();
@@ -157,7 +210,7 @@ struct json_object *status_json_new(const struct svff_host *host)
 	add(doc, "cards", cards);
 	add(doc, "unlisted_vfs", orphans);
 	for (size_t i = 0; i < w->len; i++)
-		json_object_array_add(warnings, json_object_new_string(w->items[i]));
+		json_object_array_add(warnings, str_or_null(w->items[i]));
 	add(doc, "warnings", warnings);
 	return doc;
 }

@@ -1,0 +1,41 @@
+# Helpers for svff's shell tests.  Each check counts; the script ends with
+# "N passed, N failed" and a non-zero status when anything failed.
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+SVFF="$top_builddir/svff"
+MKHOST="$top_builddir/svff-mkhost"
+passed=0
+failed=0
+TMP="$(mktemp -d /tmp/svff-shtest-XXXXXX)"
+trap 'rm -rf "$TMP"' EXIT
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
+
+# run CMD...: runs it, keeps stdout in $out, stderr in $err, status in $rc
+run() {
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	out="$(cat "$TMP/out")"
+	err="$(cat "$TMP/err")"
+}
+
+expect_rc() { # NAME WANT
+	if [ "$rc" -eq "$2" ]; then ok "$1: exit $2"; else not_ok "$1: exit $rc, expected $2" "$err"; fi
+}
+
+expect_in() { # NAME HAYSTACK NEEDLE
+	case "$2" in
+	*"$3"*) ok "$1" ;;
+	*) not_ok "$1: '$3' not found" "$2" ;;
+	esac
+}
+
+expect_eq() { # NAME GOT WANT
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: got '$2', expected '$3'"; fi
+}
+
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
