@@ -685,3 +685,22 @@ const char *svff_host_sysfs_root(const struct svff_host *host)
 {
 	return svff_sysfs_root(host->sys);
 }
+
+bool svff_host_driver_loaded(const struct svff_host *host, const char *driver)
+{
+	char rel[PATH_MAX];
+
+	if (!driver[0] || strchr(driver, '/'))
+		return false;
+	snprintf(rel, sizeof(rel), "bus/pci/drivers/%s", driver);
+	return svff_sysfs_exists(host->sys, rel);
+}
+
+int svff_host_iommu_group(const struct svff_host *host, long group,
+			  int (*fn)(const char *bdf, void *data), void *data, struct svff_err *err)
+{
+	char rel[PATH_MAX];
+
+	snprintf(rel, sizeof(rel), "kernel/iommu_groups/%ld/devices", group);
+	return svff_sysfs_list(host->sys, rel, fn, data, err);
+}

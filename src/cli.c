@@ -4,11 +4,13 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +20,8 @@
 #include "status.h"
 #include "svff/devevent.h"
 #include "svff/host.h"
+#include "svff/virt.h"
+#include "../backend/evloop.h"
 #include "../backend/udev.h"
 
 static int open_host(const struct cli_opts *opts, struct svff_host **host)
@@ -34,6 +38,49 @@ static int open_host(const struct cli_opts *opts, struct svff_host **host)
 	return SVFF_EXIT_OK;
 }
 
+/* Connects to libvirt; on failure *virt is NULL and err says why. */
+static void open_virt(const struct cli_opts *opts, struct svff_virt **virt, struct svff_err *err)
+{
+	*virt = NULL;
+	if (svff_loop_init(err) < 0)
+		return;
+	svff_virt_new(opts->uri, opts->read_only, virt, err);
+}
+
+static int open_virt_or_fail(const struct cli_opts *opts, struct svff_virt **virt)
+{
+	struct svff_err err = { 0 };
+
+	open_virt(opts, virt, &err);
+	if (!*virt) {
+		fprintf(stderr, "svff: %s\n", err.msg);
+		return SVFF_EXIT_ENV;
+	}
+	return SVFF_EXIT_OK;
+}
+
+static int refuse_read_only(const struct cli_opts *opts)
+{
+	if (!opts->read_only)
+		return 0;
+	fprintf(stderr, "svff: %s changes the host, and svff runs with --read-only: nothing was done\n",
+		opts->argv[0]);
+	return SVFF_EXIT_FAIL;
+}
+
+static void audit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void audit(const char *fmt, ...)
+{
+	va_list ap;
+
+	/* Every change goes to syslog (DESIGN.md, Safety). */
+	openlog("svff", LOG_PID, LOG_USER);
+	va_start(ap, fmt);
+	vsyslog(LOG_NOTICE, fmt, ap);
+	va_end(ap);
+	closelog();
+}
+
 static int cmd_status(const struct cli_opts *opts)
 {
 	static const struct option longopts[] = {
@@ -42,11 +89,13 @@ static int cmd_status(const struct cli_opts *opts)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct svff_err verr = { 0 };
 	bool json = false, all = false;
+	struct svff_virt *virt;
 	struct svff_host *host;
 	int c, rc;
 
-	optind = 1;
+	optind = 0;	/* 0: glibc re-initialises (main parsed with '+') */
 	while ((c = getopt_long(opts->argc, opts->argv, "jah", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -56,7 +105,7 @@ static int cmd_status(const struct cli_opts *opts)
 			all = true;
 			break;
 		case 'h':
-			printf("Usage: svff [--sysfs-root DIR] status [--json] [--all]\n");
+			printf("Usage: svff [--sysfs-root DIR] [--connect URI] status [--json] [--all]\n");
 			return SVFF_EXIT_OK;
 		default:
 			fprintf(stderr, "Try 'svff status --help'.\n");
@@ -70,18 +119,174 @@ static int cmd_status(const struct cli_opts *opts)
 	rc = open_host(opts, &host);
 	if (rc)
 		return rc;
+	/* VMs are a part of the picture, not a condition for it: without
+	 * libvirt, status still shows the hardware and says why VMs are missing. */
+	open_virt(opts, &virt, &verr);
 	if (json) {
-		struct json_object *doc = status_json_new(host);
+		struct json_object *doc = status_json_new(host, virt, virt ? NULL : verr.msg);
 
 		puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
 							 JSON_C_TO_STRING_SPACED |
 							 JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(doc);
+		for (size_t i = 0; i < svff_host_warnings(host)->len; i++)
+			fprintf(stderr, "svff: warning: %s\n", svff_host_warnings(host)->items[i]);
+		if (!virt)
+			fprintf(stderr, "svff: warning: %s (VMs not shown)\n", verr.msg);
 	} else {
-		status_print_text(stdout, host, all);
+		status_print_text(stdout, host, virt, virt ? NULL : verr.msg, all);
 	}
+	svff_virt_free(virt);
 	svff_host_free(host);
 	return fflush(stdout) == 0 ? SVFF_EXIT_OK : SVFF_EXIT_FAIL;
+}
+
+/* ---- attach / detach ---------------------------------------------------------- */
+
+struct hostdev_args {
+	const char *vf, *vm;
+	unsigned flags;
+	bool dry_run;
+	int timeout_s;
+};
+
+static int parse_hostdev_args(const struct cli_opts *opts, bool detach, struct hostdev_args *a)
+{
+	static const struct option longopts[] = {
+		{ "live", no_argument, NULL, 'l' },
+		{ "config", no_argument, NULL, 'C' },
+		{ "both", no_argument, NULL, 'b' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "print-xml", no_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = detach ?
+		"Usage: svff detach VF [VM] [--live|--config|--both] [--timeout SEC] [--dry-run]\n" :
+		"Usage: svff attach VF VM [--live|--config|--both] [--dry-run]\n";
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->timeout_s = 10;
+	optind = 0;	/* 0: glibc re-initialises (main parsed with '+') */
+	while ((c = getopt_long(opts->argc, opts->argv, "lCbnt:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			a->flags |= SVFF_ATTACH_LIVE;
+			break;
+		case 'C':
+			a->flags |= SVFF_ATTACH_CONFIG;
+			break;
+		case 'b':
+			a->flags |= SVFF_ATTACH_LIVE | SVFF_ATTACH_CONFIG;
+			break;
+		case 'n':
+			a->dry_run = true;
+			break;
+		case 't':
+			a->timeout_s = atoi(optarg);
+			if (!detach || a->timeout_s <= 0 || a->timeout_s > 3600) {
+				fprintf(stderr, "svff: --timeout takes seconds, 1 to 3600\n");
+				return SVFF_EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return -1;
+		default:
+			fputs(usage, stderr);
+			return SVFF_EXIT_USAGE;
+		}
+	}
+	if (opts->argc - optind < (detach ? 1 : 2) || opts->argc - optind > 2) {
+		fputs(usage, stderr);
+		return SVFF_EXIT_USAGE;
+	}
+	a->vf = opts->argv[optind];
+	a->vm = optind + 1 < opts->argc ? opts->argv[optind + 1] : NULL;
+	return 0;
+}
+
+static const char *where(unsigned flags)
+{
+	return flags == (SVFF_ATTACH_LIVE | SVFF_ATTACH_CONFIG) ? "live and in its definition" :
+	       flags == SVFF_ATTACH_CONFIG ? "in its definition" : flags ? "live" : "";
+}
+
+static int cmd_hostdev(const struct cli_opts *opts, bool detach)
+{
+	struct svff_strlist notes = { 0 };
+	struct svff_err err = { 0 };
+	struct hostdev_args a;
+	struct svff_host *host = NULL;
+	struct svff_virt *virt = NULL;
+	char xml[512], vmname[128];
+	int rc = parse_hostdev_args(opts, detach, &a);
+
+	if (rc)
+		return rc < 0 ? SVFF_EXIT_OK : rc;
+	if (!a.dry_run && (rc = refuse_read_only(opts)))
+		return rc;
+	if ((rc = open_host(opts, &host)) || (rc = open_virt_or_fail(opts, &virt)))
+		goto cleanup;
+	if (!a.vm && svff_virt_vm_of(virt, a.vf, NULL))
+		snprintf(vmname, sizeof(vmname), "%s", svff_virt_vm_of(virt, a.vf, NULL)->name);
+	else
+		snprintf(vmname, sizeof(vmname), "%s", a.vm ? a.vm : "?");
+	if (detach)
+		rc = svff_virt_detach(virt, a.vf, a.vm, a.flags, a.timeout_s * 1000, a.dry_run, &err);
+	else
+		rc = svff_virt_attach(virt, host, a.vf, a.vm, a.flags, a.dry_run, &notes, &err);
+	for (size_t i = 0; i < notes.len; i++)
+		fprintf(stderr, "svff: note: %s\n", notes.items[i]);
+	if (rc < 0) {
+		fprintf(stderr, "svff: %s\n", err.msg);
+		if (!a.dry_run)
+			audit("%s %s %s failed: %s", detach ? "detach" : "attach", a.vf, a.vm ? a.vm : "", err.msg);
+		rc = SVFF_EXIT_FAIL;
+		goto cleanup;
+	}
+	if (a.dry_run) {
+		svff_hostdev_xml(a.vf, xml, sizeof(xml), &err);
+		printf("Checks passed; svff would %s this device %s VM %s:\n%s",
+		       detach ? "detach" : "attach", detach ? "from" : "to", vmname, xml);
+	} else {
+		printf("%s %s %s VM %s%s%s\n", detach ? "Detached" : "Attached", a.vf,
+		       detach ? "from" : "to", vmname, a.flags ? ", " : "", where(a.flags));
+		audit("%s %s %s VM %s", detach ? "detached" : "attached", a.vf, detach ? "from" : "to", vmname);
+	}
+	rc = SVFF_EXIT_OK;
+cleanup:
+	svff_strlist_clear(&notes);
+	svff_virt_free(virt);
+	svff_host_free(host);
+	return rc;
+}
+
+static int cmd_vm(const struct cli_opts *opts, bool suspend)
+{
+	struct svff_err err = { 0 };
+	struct svff_virt *virt = NULL;
+	int rc;
+
+	if (opts->argc != 2 || opts->argv[1][0] == '-') {
+		fprintf(stderr, "Usage: svff %s VM\n", opts->argv[0]);
+		return opts->argc == 2 && !strcmp(opts->argv[1], "--help") ? SVFF_EXIT_OK : SVFF_EXIT_USAGE;
+	}
+	if ((rc = refuse_read_only(opts)) || (rc = open_virt_or_fail(opts, &virt)))
+		return rc;
+	rc = suspend ? svff_virt_suspend(virt, opts->argv[1], &err) : svff_virt_resume(virt, opts->argv[1], &err);
+	if (rc < 0) {
+		fprintf(stderr, "svff: %s\n", err.msg);
+		rc = SVFF_EXIT_FAIL;
+	} else {
+		printf("VM %s %s\n", opts->argv[1], suspend ? "suspended" : "resumed");
+		audit("VM %s %s", opts->argv[1], suspend ? "suspended" : "resumed");
+		rc = SVFF_EXIT_OK;
+	}
+	svff_virt_free(virt);
+	return rc;
 }
 
 /* ---- monitor ------------------------------------------------------------ */
@@ -104,7 +309,7 @@ static void on_change(struct svff_host *host, enum svff_change what, const char 
 		json_object_object_add(o, "time", json_object_new_double(ts.tv_sec + ts.tv_nsec / 1e9));
 		json_object_object_add(o, "change", json_object_new_string(names[what]));
 		json_object_object_add(o, "bdf", json_object_new_string(bdf));
-		json_object_object_add(o, "function", fn ? status_function_json_new(host, fn) : NULL);
+		json_object_object_add(o, "function", fn ? status_function_json_new(host, NULL, fn) : NULL);
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
@@ -190,6 +395,15 @@ int cli_run(const struct cli_opts *opts)
 		return cmd_status(opts);
 	if (!strcmp(cmd, "monitor"))
 		return cmd_monitor(opts);
-	fprintf(stderr, "svff: unknown command '%s' (commands: status, monitor; see 'svff --help')\n", cmd);
+	if (!strcmp(cmd, "attach"))
+		return cmd_hostdev(opts, false);
+	if (!strcmp(cmd, "detach"))
+		return cmd_hostdev(opts, true);
+	if (!strcmp(cmd, "vm-suspend"))
+		return cmd_vm(opts, true);
+	if (!strcmp(cmd, "vm-resume"))
+		return cmd_vm(opts, false);
+	fprintf(stderr, "svff: unknown command '%s' (commands: status, monitor, attach, detach, "
+		"vm-suspend, vm-resume; see 'svff --help')\n", cmd);
 	return SVFF_EXIT_USAGE;
 }

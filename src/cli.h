@@ -2,6 +2,8 @@
 #ifndef SVFF_CLI_H
 #define SVFF_CLI_H
 
+#include <stdbool.h>
+
 /* Exit codes, documented in svff(1) and the README. */
 enum {
 	SVFF_EXIT_OK = 0,
@@ -12,6 +14,8 @@ enum {
 
 struct cli_opts {
 	const char *sysfs_root;
+	const char *uri;	/* libvirt URI, NULL: qemu:///system */
+	bool read_only;
 	int argc;		/* the subcommand and its arguments */
 	char **argv;
 };

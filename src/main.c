@@ -18,12 +18,20 @@ static void usage(FILE *out)
 		"this host and manages them.\n"
 		"\n"
 		"Commands:\n"
-		"  status [--json] [--all]   the FPGA -> PF -> VF tree (--all: also devices\n"
-		"                            without SR-IOV; --json: schema svff-status/1)\n"
+		"  status [--json] [--all]   the FPGA -> PF -> VF tree and the VMs (--all: also\n"
+		"                            devices without SR-IOV; --json: schema svff-status/1)\n"
 		"  monitor [--json]          print inventory changes as devices come and go\n"
+		"  attach VF VM [--live|--config|--both] [--dry-run]\n"
+		"                            pass a VF to a VM as a managed PCI hostdev\n"
+		"  detach VF [VM] [--live|--config|--both] [--timeout SEC] [--dry-run]\n"
+		"                            take a VF back from its VM\n"
+		"  vm-suspend VM, vm-resume VM\n"
+		"                            pause / resume a whole VM (not the VF pause)\n"
 		"\n"
 		"Options:\n"
 		"  -s, --sysfs-root DIR      read the host from DIR instead of /sys\n"
+		"  -c, --connect URI         libvirt URI (default qemu:///system)\n"
+		"  -r, --read-only           inspect only: refuse every command that changes something\n"
 		"  -h, --help                show this help and exit\n"
 		"  -V, --version             show the version and exit\n"
 		"\n"
@@ -36,6 +44,8 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "sysfs-root", required_argument, NULL, 's' },
+		{ "connect", required_argument, NULL, 'c' },
+		{ "read-only", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -45,10 +55,16 @@ int main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	/* "+": options end at the subcommand, which parses its own. */
-	while ((c = getopt_long(argc, argv, "+s:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+s:c:rhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			opts.sysfs_root = optarg;
+			break;
+		case 'c':
+			opts.uri = optarg;
+			break;
+		case 'r':
+			opts.read_only = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -85,10 +85,42 @@ static void add(struct json_object *o, const char *key, struct json_object *v)
 	json_object_object_add(o, key, v);
 }
 
+struct json_object *status_vm_json_new(const struct svff_vm *vm)
+{
+	struct json_object *o = json_object_new_object(), *hds = json_object_new_array();
+
+	add(o, "name", str_or_null(vm->name));
+	add(o, "uuid", str_or_null(vm->uuid));
+	add(o, "id", vm->id >= 0 ? json_object_new_int(vm->id) : NULL);
+	add(o, "state", json_object_new_string(svff_vm_state_name(vm->state)));
+	add(o, "reason", json_object_new_int(vm->reason));
+	add(o, "vcpus", json_object_new_int((int)vm->vcpus));
+	add(o, "memory_kib", json_object_new_int64((int64_t)vm->memory_kib));
+	add(o, "persistent", json_object_new_boolean(vm->persistent));
+	add(o, "stale", json_object_new_boolean(vm->stale));
+	add(o, "numa_nodeset", str_or_null(vm->numa_nodeset));
+	for (size_t i = 0; i < vm->n_hostdevs; i++) {
+		const struct svff_hostdev *hd = &vm->hostdevs[i];
+		struct json_object *h = json_object_new_object();
+
+		add(h, "bdf", json_object_new_string(hd->bdf));
+		add(h, "alias", str_or_null(hd->alias));
+		add(h, "managed", json_object_new_boolean(hd->managed));
+		add(h, "live", json_object_new_boolean(hd->live));
+		add(h, "config", json_object_new_boolean(hd->config));
+		json_object_array_add(hds, h);
+	}
+	add(o, "hostdevs", hds);
+	return o;
+}
+
 struct json_object *status_function_json_new(const struct svff_host *host,
+					      const struct svff_virt *virt,
 					      const struct svff_function *fn)
 {
 	struct json_object *o = json_object_new_object();
+	const struct svff_hostdev *hd = NULL;
+	const struct svff_vm *vm = virt ? svff_virt_vm_of(virt, fn->name, &hd) : NULL;
 
 	add(o, "bdf", json_object_new_string(fn->name));
 	add(o, "role", json_object_new_string(svff_role_name(fn->role)));
@@ -160,13 +192,24 @@ struct json_object *status_function_json_new(const struct svff_host *host,
 			const struct svff_function *vf = svff_host_find(host, fn->vfs[k]);
 
 			if (vf)
-				json_object_array_add(vfs, status_function_json_new(host, vf));
+				json_object_array_add(vfs, status_function_json_new(host, virt, vf));
 		}
 		add(o, "vfs", vfs);
 	}
 	if (fn->role == SVFF_ROLE_VF) {
 		add(o, "physfn", json_object_new_string(fn->physfn));
 		add(o, "vf_index", int_or_null(fn->vf_index));
+	}
+	if (vm) {
+		struct json_object *j = json_object_new_object();
+
+		add(j, "name", str_or_null(vm->name));
+		add(j, "alias", str_or_null(hd->alias));
+		add(j, "live", json_object_new_boolean(hd->live));
+		add(j, "config", json_object_new_boolean(hd->config));
+		add(o, "vm", j);
+	} else {
+		add(o, "vm", NULL);
 	}
 	return o;
 }
@@ -177,8 +220,10 @@ static bool shown_under_pf(const struct svff_host *host, const struct svff_funct
 	       fn->vf_index >= 0;
 }
 
-struct json_object *status_json_new(const struct svff_host *host)
+struct json_object *status_json_new(const struct svff_host *host, const struct svff_virt *virt,
+				    const char *virt_error)
 {
+	struct json_object *lv = json_object_new_object(), *vms = json_object_new_array();
 	struct json_object *doc = json_object_new_object();
 	struct json_object *cards = json_object_new_array();
 	struct json_object *orphans = json_object_new_array();
@@ -194,7 +239,7 @@ struct json_object *status_json_new(const struct svff_host *host)
 		add(jc, "name", json_object_new_string(card->name));
 		add(jc, "kind", json_object_new_string(svff_card_kind_name(card->kind)));
 		for (size_t i = 0; i < card->n_fns; i++)
-			json_object_array_add(fns, status_function_json_new(host,
+			json_object_array_add(fns, status_function_json_new(host, virt,
 						svff_host_function(host, card->fns[i])));
 		add(jc, "functions", fns);
 		json_object_array_add(cards, jc);
@@ -205,10 +250,17 @@ struct json_object *status_json_new(const struct svff_host *host)
 
 		if (fn->role == SVFF_ROLE_VF && !shown_under_pf(host, fn) &&
 		    svff_host_find(host, fn->physfn))
-			json_object_array_add(orphans, status_function_json_new(host, fn));
+			json_object_array_add(orphans, status_function_json_new(host, virt, fn));
 	}
 	add(doc, "cards", cards);
 	add(doc, "unlisted_vfs", orphans);
+	add(lv, "uri", virt ? str_or_null(svff_virt_uri(virt)) : NULL);
+	add(lv, "connected", json_object_new_boolean(virt && svff_virt_connected(virt)));
+	add(lv, "error", str_or_null(virt_error));
+	add(doc, "libvirt", lv);
+	for (size_t i = 0; virt && i < svff_virt_n_vms(virt); i++)
+		json_object_array_add(vms, status_vm_json_new(svff_virt_vm(virt, i)));
+	add(doc, "vms", vms);
 	for (size_t i = 0; i < w->len; i++)
 		json_object_array_add(warnings, str_or_null(w->items[i]));
 	add(doc, "warnings", warnings);
@@ -241,8 +293,12 @@ static void print_name(FILE *out, const struct svff_function *fn)
 		fprintf(out, " Device %04lx", fn->device);
 }
 
-static void print_fn_line(FILE *out, const struct svff_function *fn, const char *indent)
+static void print_fn_line(FILE *out, const struct svff_virt *virt, const struct svff_function *fn,
+			  const char *indent)
 {
+	const struct svff_hostdev *hd = NULL;
+	const struct svff_vm *vm = virt ? svff_virt_vm_of(virt, fn->name, &hd) : NULL;
+
 	fprintf(out, "%s%s %s", indent, fn->role == SVFF_ROLE_PF ? "PF" : fn->role == SVFF_ROLE_VF ? "VF" : "fn",
 		fn->name);
 	print_ids(out, fn);
@@ -257,6 +313,8 @@ static void print_fn_line(FILE *out, const struct svff_function *fn, const char 
 	}
 	if (fn->qdma.present && fn->qdma.qmax >= 0)
 		fprintf(out, "  qmax %ld", fn->qdma.qmax);
+	if (vm)
+		fprintf(out, "  VM %s (%s)", vm->name, hd->live ? (hd->config ? "live+config" : "live") : "config");
 	fputc('\n', out);
 }
 
@@ -278,7 +336,35 @@ static void print_card_head(FILE *out, const struct svff_host *host, const struc
 	fputc('\n', out);
 }
 
-void status_print_text(FILE *out, const struct svff_host *host, bool all)
+static void print_vms(FILE *out, const struct svff_virt *virt)
+{
+	size_t w = 4;
+
+	fprintf(out, "VMs (libvirt %s%s)\n", svff_virt_uri(virt),
+		svff_virt_connected(virt) ? "" : ", disconnected: last known state");
+	if (!svff_virt_n_vms(virt)) {
+		fprintf(out, "    none defined\n");
+		return;
+	}
+	for (size_t i = 0; i < svff_virt_n_vms(virt); i++)
+		if (strlen(svff_virt_vm(virt, i)->name) > w)
+			w = strlen(svff_virt_vm(virt, i)->name);
+	for (size_t i = 0; i < svff_virt_n_vms(virt); i++) {
+		const struct svff_vm *vm = svff_virt_vm(virt, i);
+
+		fprintf(out, "    %-*s  %-13s %2u vCPU%s %6llu MiB", (int)w, vm->name,
+			svff_vm_state_name(vm->state), vm->vcpus, vm->vcpus == 1 ? " " : "s",
+			vm->memory_kib / 1024);
+		for (size_t k = 0; k < vm->n_hostdevs; k++)
+			fprintf(out, "%s%s%s%s%s", k ? ", " : "  VFs ", vm->hostdevs[k].bdf,
+				vm->hostdevs[k].alias[0] ? " (" : "", vm->hostdevs[k].alias,
+				vm->hostdevs[k].alias[0] ? ")" : "");
+		fputc('\n', out);
+	}
+}
+
+void status_print_text(FILE *out, const struct svff_host *host, const struct svff_virt *virt,
+		       const char *virt_error, bool all)
 {
 	const struct svff_strlist *w = svff_host_warnings(host);
 	size_t plain = 0, shown = 0;
@@ -298,7 +384,7 @@ void status_print_text(FILE *out, const struct svff_host *host, bool all)
 			bool last_fn = i + 1 == card->n_fns;
 			size_t nvf = 0, k;
 
-			print_fn_line(out, fn, last_fn ? "`-- " : "|-- ");
+			print_fn_line(out, virt, fn, last_fn ? "`-- " : "|-- ");
 			for (k = 0; k < fn->n_vfs; k++)
 				nvf += svff_host_find(host, fn->vfs[k]) != NULL;
 			for (k = 0; k < fn->n_vfs; k++) {
@@ -309,7 +395,7 @@ void status_print_text(FILE *out, const struct svff_host *host, bool all)
 					continue;
 				snprintf(ind, sizeof(ind), "%s%s %-3zu", last_fn ? "    " : "|   ",
 					 --nvf ? "|--" : "`--", k);
-				print_fn_line(out, vf, ind);
+				print_fn_line(out, virt, vf, ind);
 			}
 		}
 	}
@@ -340,6 +426,13 @@ void status_print_text(FILE *out, const struct svff_host *host, bool all)
 	}
 	if (!shown && !plain)
 		fprintf(out, "No PCI devices under %s\n", svff_host_sysfs_root(host));
+	if (virt) {
+		fputc('\n', out);
+		print_vms(out, virt);
+	}
+	if (virt_error && *virt_error)
+		fprintf(stderr, "svff: warning: %s (VMs not shown; --connect URI picks another hypervisor)\n",
+			virt_error);
 	for (size_t i = 0; i < w->len; i++)
 		fprintf(stderr, "svff: warning: %s\n", w->items[i]);
 }

@@ -6,15 +6,21 @@
 #include <stdio.h>
 
 #include "svff/host.h"
+#include "svff/virt.h"
 
 struct json_object;
 
 /* The JSON document (schema "svff-status/1", doc/status-json.md). */
-struct json_object *status_json_new(const struct svff_host *host);
+struct json_object *status_json_new(const struct svff_host *host, const struct svff_virt *virt,
+				    const char *virt_error);
 /* One function as a JSON object (used by status and by monitor --json). */
 struct json_object *status_function_json_new(const struct svff_host *host,
+					      const struct svff_virt *virt,
 					      const struct svff_function *fn);
+struct json_object *status_vm_json_new(const struct svff_vm *vm);
 
-void status_print_text(FILE *out, const struct svff_host *host, bool all);
+/* virt may be NULL (not connected); virt_error says why. */
+void status_print_text(FILE *out, const struct svff_host *host, const struct svff_virt *virt,
+		       const char *virt_error, bool all);
 
 #endif

@@ -24,7 +24,7 @@ static struct json_object *status_of(const char *root, struct svff_host **hostp)
 
 	assert_int_equal(svff_host_new(root, &host, &err), 0);
 	assert_int_equal(svff_host_scan(host, &err), 0);
-	doc = status_json_new(host);
+	doc = status_json_new(host, NULL, NULL);
 	/* what we print must parse back to the same document */
 	text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY);
 	back = json_tokener_parse(text);
@@ -144,7 +144,7 @@ static void test_text(void **state)
 	FILE *out = open_memstream(&buf, &len);
 
 	(void)state;
-	status_print_text(out, host, false);
+	status_print_text(out, host, NULL, NULL, false);
 	fclose(out);
 	assert_non_null(strstr(buf, "FPGA 0000:01:00  Xilinx Corporation"));
 	assert_non_null(strstr(buf, "QDMA, 4 PFs, link 8.0 GT/s x16, NUMA node 0"));
@@ -157,7 +157,7 @@ static void test_text(void **state)
 	free(buf);
 	buf = NULL;
 	out = open_memstream(&buf, &len);
-	status_print_text(out, host, true);
+	status_print_text(out, host, NULL, NULL, true);
 	fclose(out);
 	assert_non_null(strstr(buf, "0000:00:1f.2 [8086:2922]  SATA controller"));
 	free(buf);

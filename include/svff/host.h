@@ -136,6 +136,12 @@ const struct svff_card *svff_host_card(const struct svff_host *host, size_t i);
 const struct svff_strlist *svff_host_warnings(const struct svff_host *host);
 const char *svff_host_sysfs_root(const struct svff_host *host);
 
+/* Whether a PCI driver is registered (bus/pci/drivers/NAME exists). */
+bool svff_host_driver_loaded(const struct svff_host *host, const char *driver);
+/* Calls fn with each function in IOMMU group `group` (from sysfs). */
+int svff_host_iommu_group(const struct svff_host *host, long group,
+			  int (*fn)(const char *bdf, void *data), void *data, struct svff_err *err);
+
 const char *svff_role_name(enum svff_role role);
 const char *svff_card_kind_name(enum svff_card_kind kind);
 

@@ -1,0 +1,94 @@
+/* svff — virtual machines through libvirt: the VM inventory, live events,
+ * VF attach/detach as managed PCI hostdevs, VM suspend/resume. */
+#ifndef SVFF_VIRT_H
+#define SVFF_VIRT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "svff/error.h"
+#include "svff/host.h"
+
+/* A PCI hostdev in a VM's definition. */
+struct svff_hostdev {
+	char bdf[SVFF_BDF_LEN];
+	char alias[64];		/* libvirt's alias (QEMU's device id): "hostdev0"; "" if none */
+	bool managed;
+	bool live;		/* in the running VM */
+	bool config;		/* in the persistent definition */
+};
+
+enum svff_vm_state {
+	SVFF_VM_NOSTATE, SVFF_VM_RUNNING, SVFF_VM_BLOCKED, SVFF_VM_PAUSED, SVFF_VM_SHUTDOWN,
+	SVFF_VM_SHUTOFF, SVFF_VM_CRASHED, SVFF_VM_PMSUSPENDED,
+};
+
+struct svff_vm {
+	char name[SVFF_NAME_LEN];
+	char uuid[40];
+	int id;				/* -1 when not running */
+	enum svff_vm_state state;
+	int reason;			/* libvirt's state reason */
+	unsigned vcpus;
+	unsigned long long memory_kib;
+	bool persistent;
+	bool stale;			/* connection lost: last known state */
+	char numa_nodeset[64];		/* <numatune><memory nodeset>, "" if none */
+	struct svff_hostdev *hostdevs;
+	size_t n_hostdevs;
+};
+
+enum svff_vm_change {
+	SVFF_VM_ADDED, SVFF_VM_REMOVED, SVFF_VM_CHANGED,
+	SVFF_VM_DEVICE_ADDED, SVFF_VM_DEVICE_REMOVED, SVFF_VM_DEVICE_REMOVAL_FAILED,
+	SVFF_VM_CONNECTION_LOST, SVFF_VM_RECONNECTED,
+};
+
+struct svff_virt;
+
+typedef void (*svff_virt_listener)(struct svff_virt *virt, enum svff_vm_change what,
+				   const char *vm, const char *detail, void *data);
+
+/* Connects to uri (NULL: qemu:///system), runs libvirt's callbacks in
+ * svff's event loop (svff_loop_init must have run), reads every domain and
+ * subscribes to lifecycle, device and define/undefine events.  When the
+ * connection drops, VMs are marked stale and svff reconnects with backoff. */
+int svff_virt_new(const char *uri, bool read_only, struct svff_virt **out, struct svff_err *err);
+void svff_virt_free(struct svff_virt *virt);
+
+const char *svff_virt_uri(const struct svff_virt *virt);
+bool svff_virt_connected(const struct svff_virt *virt);
+void svff_virt_set_listener(struct svff_virt *virt, svff_virt_listener fn, void *data);
+
+size_t svff_virt_n_vms(const struct svff_virt *virt);
+const struct svff_vm *svff_virt_vm(const struct svff_virt *virt, size_t i);
+const struct svff_vm *svff_virt_find_vm(const struct svff_virt *virt, const char *name);
+/* The VM holding the function bdf (live or persistent), or NULL. */
+const struct svff_vm *svff_virt_vm_of(const struct svff_virt *virt, const char *bdf,
+				      const struct svff_hostdev **hd);
+
+const char *svff_vm_state_name(enum svff_vm_state state);
+
+int svff_virt_suspend(struct svff_virt *virt, const char *vm, struct svff_err *err);
+int svff_virt_resume(struct svff_virt *virt, const char *vm, struct svff_err *err);
+
+enum svff_attach_flags {
+	SVFF_ATTACH_LIVE = 1,
+	SVFF_ATTACH_CONFIG = 2,
+};
+
+/* The hostdev element svff attaches for a function. */
+int svff_hostdev_xml(const char *bdf, char *buf, size_t len, struct svff_err *err);
+
+/* Checks what libvirt would refuse late or cryptically, then attaches the
+ * VF as a managed hostdev.  notes receives warnings the user must see
+ * (NUMA mismatch, loss of live migration).  dry_run: check only. */
+int svff_virt_attach(struct svff_virt *virt, const struct svff_host *host, const char *vf,
+		     const char *vm, unsigned flags, bool dry_run, struct svff_strlist *notes,
+		     struct svff_err *err);
+/* Detaches the VF from vm (NULL: the VM that holds it); a live detach waits
+ * up to timeout_ms for the guest to release the device. */
+int svff_virt_detach(struct svff_virt *virt, const char *vf, const char *vm, unsigned flags,
+		     int timeout_ms, bool dry_run, struct svff_err *err);
+
+#endif
