@@ -7,6 +7,7 @@
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <libxml/xmlerror.h>
 
 #include "domxml.h"
 #include "evloop.h"
@@ -43,6 +44,12 @@ static void quiet_errors(void *data, virErrorPtr e)
 {
 	(void)data;
 	(void)e;
+}
+
+static void quiet_xml(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
 }
 
 const char *svff_virt_last_error(void)
@@ -422,6 +429,8 @@ int svff_virt_new(const char *uri, bool read_only, struct svff_virt **out, struc
 	if (!virt)
 		return svff_err_set(err, ENOMEM, "out of memory");
 	virSetErrorFunc(NULL, quiet_errors);
+	/* libvirt parses XML with libxml2, which prints its own warnings */
+	xmlSetGenericErrorFunc(NULL, quiet_xml);
 	virt->uri = strdup(uri ? uri : "qemu:///system");
 	virt->read_only = read_only;
 	virt->backoff_ms = BACKOFF_MIN_MS;
@@ -523,7 +532,7 @@ static int vm_op(struct svff_virt *virt, const char *name, bool suspend, struct 
 	if (rc < 0)
 		rc = svff_err_set(err, EIO, "VM %s: %s", name, svff_virt_last_error());
 	else
-		refresh_dom(virt, dom, suspend ? "suspended" : "resumed");
+		refresh_dom(virt, dom, NULL);	/* the event brings the detail */
 	virDomainFree(dom);
 	return rc;
 }

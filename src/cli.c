@@ -293,13 +293,14 @@ static int cmd_vm(const struct cli_opts *opts, bool suspend)
 
 struct monitor {
 	bool json;
+	bool quit;
+	struct svff_host *host;
+	struct svff_evsrc *src;
 };
 
-static void on_change(struct svff_host *host, enum svff_change what, const char *bdf, void *data)
+static void print_line(struct monitor *m, const char *kind, const char *change, const char *name,
+		       const char *text, struct json_object *obj)
 {
-	static const char *const names[] = { "added", "removed", "changed" };
-	struct monitor *m = data;
-	const struct svff_function *fn = svff_host_find(host, bdf);
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -307,36 +308,92 @@ static void on_change(struct svff_host *host, enum svff_change what, const char 
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "time", json_object_new_double(ts.tv_sec + ts.tv_nsec / 1e9));
-		json_object_object_add(o, "change", json_object_new_string(names[what]));
-		json_object_object_add(o, "bdf", json_object_new_string(bdf));
-		json_object_object_add(o, "function", fn ? status_function_json_new(host, NULL, fn) : NULL);
+		json_object_object_add(o, "kind", json_object_new_string(kind));
+		json_object_object_add(o, "change", json_object_new_string(change));
+		json_object_object_add(o, "name", name ? json_object_new_string(name) : NULL);
+		json_object_object_add(o, "detail", text && *text ? json_object_new_string(text) : NULL);
+		json_object_object_add(o, !strcmp(kind, "vm") ? "vm" : "function", obj);
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 	} else {
-		printf("%-8s %s", names[what], bdf);
-		if (fn) {
-			printf("  %s", svff_role_name(fn->role));
-			if (fn->role == SVFF_ROLE_VF)
-				printf(" %ld of %s", fn->vf_index, fn->physfn);
-			if (fn->role == SVFF_ROLE_PF)
-				printf(" VFs %ld/%ld", fn->sriov.num_vfs, fn->sriov.total_vfs);
-			printf("  driver %s", fn->driver[0] ? fn->driver : "(none)");
-		}
-		putchar('\n');
+		printf("%-8s %-9s %s%s%s\n", kind, change, name ? name : "", text && *text ? "  " : "",
+		       text ? text : "");
+		json_object_put(obj);
 	}
 	fflush(stdout);
+}
+
+static void on_change(struct svff_host *host, enum svff_change what, const char *bdf, void *data)
+{
+	static const char *const names[] = { "added", "removed", "changed" };
+	const struct svff_function *fn = svff_host_find(host, bdf);
+	char text[256] = "";
+
+	if (fn) {
+		int n = snprintf(text, sizeof(text), "%s", svff_role_name(fn->role));
+
+		if (fn->role == SVFF_ROLE_VF)
+			n += snprintf(text + n, sizeof(text) - (size_t)n, " %ld of %s", fn->vf_index, fn->physfn);
+		if (fn->role == SVFF_ROLE_PF)
+			n += snprintf(text + n, sizeof(text) - (size_t)n, " VFs %ld/%ld", fn->sriov.num_vfs,
+				      fn->sriov.total_vfs);
+		snprintf(text + n, sizeof(text) - (size_t)n, "  driver %s", fn->driver[0] ? fn->driver : "(none)");
+	}
+	print_line(data, "device", names[what], bdf, text,
+		   fn ? status_function_json_new(host, NULL, fn) : NULL);
+}
+
+static void on_vm_change(struct svff_virt *virt, enum svff_vm_change what, const char *vm,
+			 const char *detail, void *data)
+{
+	static const char *const names[] = {
+		"added", "removed", "changed", "device-added", "device-removed",
+		"device-removal-failed", "lost", "reconnected",
+	};
+	const struct svff_vm *v = vm ? svff_virt_find_vm(virt, vm) : NULL;
+	char text[256];
+
+	if (what == SVFF_VM_CHANGED && !detail)
+		return;	/* a re-read without news */
+	snprintf(text, sizeof(text), "%s%s%s", detail ? detail : "",
+		 v && detail ? ", now " : v ? "now " : "", v ? svff_vm_state_name(v->state) : "");
+	print_line(data, what >= SVFF_VM_CONNECTION_LOST ? "libvirt" : "vm", names[what], vm,
+		   what >= SVFF_VM_CONNECTION_LOST ? detail : text, v ? status_vm_json_new(v) : NULL);
+}
+
+static void on_udev(int watch, int fd, int events, void *opaque)
+{
+	struct monitor *m = opaque;
+	struct svff_devevent ev;
+	struct svff_err err = { 0 };
+
+	(void)watch;
+	(void)fd;
+	(void)events;
+	while (m->src->ops->next(m->src, &ev, &err) > 0)
+		if (svff_host_apply_event(m->host, ev.action, ev.bdf, &err) < 0)
+			fprintf(stderr, "svff: %s\n", err.msg);
+}
+
+static void on_signal(int watch, int fd, int events, void *opaque)
+{
+	struct monitor *m = opaque;
+	struct signalfd_siginfo si;
+
+	(void)watch;
+	(void)events;
+	if (read(fd, &si, sizeof(si)) > 0)
+		m->quit = true;
 }
 
 static int cmd_monitor(const struct cli_opts *opts)
 {
 	struct monitor m = { .json = opts->argc > 1 && !strcmp(opts->argv[1], "--json") };
-	struct svff_err err = { 0 };
-	struct svff_evsrc *src = NULL;
-	struct svff_host *host = NULL;
-	struct pollfd pfd[2];
+	struct svff_err err = { 0 }, verr = { 0 };
+	struct svff_virt *virt = NULL;
 	sigset_t mask;
-	int rc = SVFF_EXIT_OK;
+	int rc = SVFF_EXIT_OK, sfd;
 
 	if (opts->argc > 2 || (opts->argc == 2 && !m.json)) {
 		fprintf(stderr, "Usage: svff monitor [--json]\n");
@@ -347,43 +404,46 @@ static int cmd_monitor(const struct cli_opts *opts)
 			"kernel, and a --sysfs-root tree (%s) has none\n", opts->sysfs_root);
 		return SVFF_EXIT_USAGE;
 	}
-	/* Watch before scanning, so nothing that appears meanwhile is lost. */
-	if (svff_udev_monitor_new(&src, &err) < 0) {
+	if (svff_loop_init(&err) < 0) {
 		fprintf(stderr, "svff: %s\n", err.msg);
 		return SVFF_EXIT_ENV;
 	}
-	rc = open_host(opts, &host);
+	/* Watch before scanning, so nothing that appears meanwhile is lost. */
+	if (svff_udev_monitor_new(&m.src, &err) < 0) {
+		fprintf(stderr, "svff: %s\n", err.msg);
+		return SVFF_EXIT_ENV;
+	}
+	rc = open_host(opts, &m.host);
 	if (rc) {
-		svff_evsrc_free(src);
+		svff_evsrc_free(m.src);
 		return rc;
 	}
-	fprintf(stderr, "svff: watching %zu PCI functions (events from %s); Ctrl-C ends\n",
-		svff_host_n_functions(host), src->ops->name);
-	svff_host_set_listener(host, on_change, &m);
+	svff_host_set_listener(m.host, on_change, &m);
+	svff_loop_add_fd(m.src->ops->fd(m.src), POLLIN, on_udev, &m, NULL);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
-	pfd[0] = (struct pollfd){ .fd = src->ops->fd(src), .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = signalfd(-1, &mask, SFD_CLOEXEC), .events = POLLIN };
-	for (;;) {
-		struct svff_devevent ev;
-
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	svff_loop_add_fd(sfd, POLLIN, on_signal, &m, NULL);
+	open_virt(opts, &virt, &verr);
+	if (virt)
+		svff_virt_set_listener(virt, on_vm_change, &m);
+	fprintf(stderr, "svff: watching %zu PCI functions (events from %s) and %s; Ctrl-C ends\n",
+		svff_host_n_functions(m.host), m.src->ops->name,
+		virt ? "VMs" : "no VMs");
+	if (!virt)
+		fprintf(stderr, "svff: warning: %s\n", verr.msg);
+	while (!m.quit) {
+		if (svff_loop_run_once(-1) < 0) {
 			rc = SVFF_EXIT_FAIL;
 			break;
 		}
-		if (pfd[1].revents)
-			break;
-		while (src->ops->next(src, &ev, &err) > 0)
-			if (svff_host_apply_event(host, ev.action, ev.bdf, &err) < 0)
-				fprintf(stderr, "svff: %s\n", err.msg);
 	}
-	close(pfd[1].fd);
-	svff_host_free(host);
-	svff_evsrc_free(src);
+	close(sfd);
+	svff_virt_free(virt);
+	svff_host_free(m.host);
+	svff_evsrc_free(m.src);
 	return rc;
 }
 

@@ -54,6 +54,10 @@ int main(int argc, char **argv)
 	int c;
 
 	setlocale(LC_ALL, "");
+	/* libvirt's own log goes to stderr by default (in-process drivers such
+	 * as qemu:///embed are chatty) and would tear the console; svff reports
+	 * libvirt's errors itself.  A user's LIBVIRT_LOG_OUTPUTS still wins. */
+	setenv("LIBVIRT_LOG_OUTPUTS", "1:file:/dev/null", 0);
 	/* "+": options end at the subcommand, which parses its own. */
 	while ((c = getopt_long(argc, argv, "+s:c:rhV", longopts, NULL)) != -1) {
 		switch (c) {
