@@ -411,6 +411,31 @@ int svff_fakehost_write(struct svff_fakehost *fh, const char *rel, const char *v
 	return fh_printf(fh, rel, err, "%s", value);
 }
 
+/* Reads the PF's config space into cfg and, for n >= 0, sets NumVFs and
+ * VF Enable / VF MSE as enabling n VFs does. */
+static int config_set_numvfs(struct svff_fakehost *fh, const char *dir, int n, uint8_t *cfg,
+			     struct svff_err *err)
+{
+	char path[PATH_MAX];
+	int fd, rc = 0;
+
+	snprintf(path, sizeof(path), "%s/%s/config", fh->root, dir);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || pread(fd, cfg, CFG_SIZE, 0) != CFG_SIZE) {
+		if (fd >= 0)
+			close(fd);
+		return fail(err, "read", path);
+	}
+	if (n >= 0) {
+		put16(cfg, EXT_SRIOV + 0x10, (unsigned)n);
+		put16(cfg, EXT_SRIOV + 0x08, n ? 0x0009 : 0);
+		if (pwrite(fd, cfg, CFG_SIZE, 0) != CFG_SIZE)
+			rc = fail(err, "write", path);
+	}
+	close(fd);
+	return rc;
+}
+
 static int remove_function(struct svff_fakehost *fh, const char *name, struct svff_err *err)
 {
 	char dir[PATH_MAX], path[PATH_MAX], grp[64];
@@ -441,7 +466,7 @@ int svff_fakehost_disable_vfs(struct svff_fakehost *fh, const char *pf, struct s
 {
 	char name[SVFF_BDF_LEN], dir[PATH_MAX], path[PATH_MAX], link[PATH_MAX];
 	uint8_t cfg[CFG_SIZE];
-	int rc, fd;
+	int rc;
 
 	if ((rc = find_dir(fh, pf, name, dir, sizeof(dir), err)) < 0)
 		return rc;
@@ -459,18 +484,7 @@ int svff_fakehost_disable_vfs(struct svff_fakehost *fh, const char *pf, struct s
 			return rc;
 		unlink(path);
 	}
-	snprintf(path, sizeof(path), "%s/%s/config", fh->root, dir);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0 || pread(fd, cfg, sizeof(cfg), 0) != (ssize_t)sizeof(cfg)) {
-		if (fd >= 0)
-			close(fd);
-		return fail(err, "read", path);
-	}
-	put16(cfg, EXT_SRIOV + 0x10, 0);
-	put16(cfg, EXT_SRIOV + 0x08, 0);
-	rc = pwrite(fd, cfg, sizeof(cfg), 0) == (ssize_t)sizeof(cfg) ? 0 : fail(err, "write", path);
-	close(fd);
-	if (rc < 0)
+	if ((rc = config_set_numvfs(fh, dir, 0, cfg, err)) < 0)
 		return rc;
 	snprintf(path, sizeof(path), "%s/sriov_numvfs", dir);
 	return fh_printf(fh, path, err, "0\n");
@@ -486,18 +500,13 @@ int svff_fakehost_enable_vfs(struct svff_fakehost *fh, const char *pf, int n,
 	struct svff_bdf b;
 	unsigned rid;
 	FILE *f;
-	int rc, fd;
+	int rc;
 
 	if ((rc = find_dir(fh, pf, name, dir, sizeof(dir), err)) < 0)
 		return rc;
 	svff_bdf_parse(name, &b);
-	snprintf(path, sizeof(path), "%s/%s/config", fh->root, dir);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0 || pread(fd, cfg, sizeof(cfg), 0) != (ssize_t)sizeof(cfg)) {
-		if (fd >= 0)
-			close(fd);
-		return fail(err, "read", path);
-	}
+	if ((rc = config_set_numvfs(fh, dir, -1, cfg, err)) < 0)
+		return rc;
 	spec.vendor = (uint16_t)(cfg[0] | cfg[1] << 8);
 	spec.device = (uint16_t)(cfg[EXT_SRIOV + 0x1a] | cfg[EXT_SRIOV + 0x1b] << 8);
 	spec.subsys_vendor = (uint16_t)(cfg[0x2c] | cfg[0x2d] << 8);
@@ -508,17 +517,10 @@ int svff_fakehost_enable_vfs(struct svff_fakehost *fh, const char *pf, int n,
 	spec.total_vfs = cfg[EXT_SRIOV + 0x0e] | cfg[EXT_SRIOV + 0x0f] << 8;
 	spec.vf_offset = cfg[EXT_SRIOV + 0x14] | cfg[EXT_SRIOV + 0x15] << 8;
 	spec.vf_stride = cfg[EXT_SRIOV + 0x16] | cfg[EXT_SRIOV + 0x17] << 8;
-	if (n < 0 || n > spec.total_vfs) {
-		close(fd);
+	if (n < 0 || n > spec.total_vfs)
 		return svff_err_set(err, EINVAL, "fake host: %s has %d VFs at most", name, spec.total_vfs);
-	}
-	put16(cfg, EXT_SRIOV + 0x10, (unsigned)n);
-	put16(cfg, EXT_SRIOV + 0x08, n ? 0x0009 : 0);	/* VF Enable, VF MSE */
-	if (pwrite(fd, cfg, sizeof(cfg), 0) != (ssize_t)sizeof(cfg)) {
-		close(fd);
-		return fail(err, "write", path);
-	}
-	close(fd);
+	if ((rc = config_set_numvfs(fh, dir, n, cfg, err)) < 0)
+		return rc;
 	snprintf(path, sizeof(path), "%s/%s/numa_node", fh->root, dir);
 	f = fopen(path, "r");
 	spec.numa_node = -1;

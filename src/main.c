@@ -36,7 +36,7 @@ static void usage(FILE *out)
 		"  -V, --version             show the version and exit\n"
 		"\n"
 		"Exit status: 0 success, 1 the command failed, 2 bad usage,\n"
-		"3 the host could not be read (e.g. a --sysfs-root that is not sysfs).\n"
+		"3 the host or libvirt could not be reached (e.g. a --sysfs-root that is not sysfs).\n"
 		"See svff(1).\n");
 }
 
