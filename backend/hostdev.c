@@ -109,9 +109,26 @@ static int check_vm_flags(const struct svff_vm *vm, unsigned flags, const char *
 	return 0;
 }
 
-int svff_virt_attach(struct svff_virt *virt, const struct svff_host *host, const char *vf,
-		     const char *vmname, unsigned flags, bool dry_run, struct svff_strlist *notes,
-		     struct svff_err *err)
+/* svff changes only what the configuration allows (DESIGN.md, Safety). */
+static int check_allowed(const struct svff_config *cfg, const struct svff_host *host,
+			 const char *name, struct svff_err *err)
+{
+	const struct svff_function *fn = svff_host_find(host, name);
+
+	if (!cfg || svff_config_allows(cfg, host, fn))
+		return 0;
+	if (!cfg->path[0])
+		return svff_err_set(err, EPERM, "%s is not allow-listed: no configuration file was read, so "
+				    "svff may change no device (create %s with an 'allow' list, see "
+				    "svff.conf.example, or give --config FILE)", name, SVFF_CONFIG_DEFAULT);
+	return svff_err_set(err, EPERM, "%s is not allow-listed in %s: add its address, its PF's "
+			    "address or its ID (\"%04lx:%04lx\") to 'allow'", name, cfg->path,
+			    fn ? fn->vendor : 0, fn ? fn->device : 0);
+}
+
+int svff_virt_attach(struct svff_virt *virt, const struct svff_host *host,
+		     const struct svff_config *cfg, const char *vf, const char *vmname, unsigned flags,
+		     bool dry_run, struct svff_strlist *notes, struct svff_err *err)
 {
 	const struct svff_function *fn;
 	const struct svff_hostdev *hd;
@@ -131,6 +148,8 @@ int svff_virt_attach(struct svff_virt *virt, const struct svff_host *host, const
 	if (fn->role != SVFF_ROLE_VF)
 		return svff_err_set(err, EINVAL, "%s is not a virtual function (it is a %s): svff attaches VFs",
 				    name, fn->role == SVFF_ROLE_PF ? "physical function" : "plain PCI function");
+	if ((rc = check_allowed(cfg, host, name, err)) < 0)
+		return rc;
 	if (!svff_virt_connected(virt))
 		return svff_err_set(err, ENOTCONN, "not connected to libvirt (%s)", svff_virt_uri(virt));
 	vm = svff_virt_find_vm(virt, vmname);
@@ -190,7 +209,8 @@ int svff_virt_attach(struct svff_virt *virt, const struct svff_host *host, const
 	return 0;
 }
 
-int svff_virt_detach(struct svff_virt *virt, const char *vf, const char *vmname, unsigned flags,
+int svff_virt_detach(struct svff_virt *virt, const struct svff_host *host,
+		     const struct svff_config *cfg, const char *vf, const char *vmname, unsigned flags,
 		     int timeout_ms, bool dry_run, struct svff_err *err)
 {
 	const struct svff_hostdev *hd = NULL;
@@ -224,6 +244,8 @@ int svff_virt_detach(struct svff_virt *virt, const char *vf, const char *vmname,
 	if ((flags & SVFF_ATTACH_CONFIG) && !hd->config)
 		return svff_err_set(err, EINVAL, "%s is not in VM %s's definition (use --live)", name, vm->name);
 	if ((rc = check_vm_flags(vm, flags, "detach", err)) < 0)
+		return rc;
+	if ((rc = check_allowed(cfg, host, name, err)) < 0)
 		return rc;
 	if ((rc = svff_hostdev_xml(name, xml, sizeof(xml), err)) < 0)
 		return rc;

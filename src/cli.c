@@ -18,11 +18,22 @@
 
 #include "cli.h"
 #include "status.h"
+#include "svff/config.h"
 #include "svff/devevent.h"
 #include "svff/host.h"
 #include "svff/virt.h"
 #include "../backend/evloop.h"
 #include "../backend/udev.h"
+
+/* The configuration of this run; loaded once by cli_run. */
+static struct svff_config *cfg;
+
+static const char *libvirt_uri(const struct cli_opts *opts)
+{
+	if (opts->uri)
+		return opts->uri;
+	return cfg && cfg->uri[0] ? cfg->uri : NULL;
+}
 
 static int open_host(const struct cli_opts *opts, struct svff_host **host)
 {
@@ -44,7 +55,7 @@ static void open_virt(const struct cli_opts *opts, struct svff_virt **virt, stru
 	*virt = NULL;
 	if (svff_loop_init(err) < 0)
 		return;
-	svff_virt_new(opts->uri, opts->read_only, virt, err);
+	svff_virt_new(libvirt_uri(opts), opts->read_only, virt, err);
 }
 
 static int open_virt_or_fail(const struct cli_opts *opts, struct svff_virt **virt)
@@ -235,9 +246,9 @@ static int cmd_hostdev(const struct cli_opts *opts, bool detach)
 	else
 		snprintf(vmname, sizeof(vmname), "%s", a.vm ? a.vm : "?");
 	if (detach)
-		rc = svff_virt_detach(virt, a.vf, a.vm, a.flags, a.timeout_s * 1000, a.dry_run, &err);
+		rc = svff_virt_detach(virt, host, cfg, a.vf, a.vm, a.flags, a.timeout_s * 1000, a.dry_run, &err);
 	else
-		rc = svff_virt_attach(virt, host, a.vf, a.vm, a.flags, a.dry_run, &notes, &err);
+		rc = svff_virt_attach(virt, host, cfg, a.vf, a.vm, a.flags, a.dry_run, &notes, &err);
 	for (size_t i = 0; i < notes.len; i++)
 		fprintf(stderr, "svff: note: %s\n", notes.items[i]);
 	if (rc < 0) {
@@ -447,7 +458,27 @@ static int cmd_monitor(const struct cli_opts *opts)
 	return rc;
 }
 
+static int dispatch(const struct cli_opts *opts);
+
 int cli_run(const struct cli_opts *opts)
+{
+	struct svff_err err = { 0 };
+	int rc;
+
+	if (svff_config_load(opts->config ? opts->config : SVFF_CONFIG_DEFAULT, opts->config != NULL,
+			     &cfg, &err) < 0) {
+		fprintf(stderr, "svff: %s\n", err.msg);
+		return SVFF_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < cfg->warnings.len; i++)
+		fprintf(stderr, "svff: warning: %s\n", cfg->warnings.items[i]);
+	rc = dispatch(opts);
+	svff_config_free(cfg);
+	cfg = NULL;
+	return rc;
+}
+
+static int dispatch(const struct cli_opts *opts)
 {
 	const char *cmd = opts->argv[0];
 

@@ -14,7 +14,8 @@ enum {
 
 struct cli_opts {
 	const char *sysfs_root;
-	const char *uri;	/* libvirt URI, NULL: qemu:///system */
+	const char *uri;	/* --connect, NULL: the config's, then qemu:///system */
+	const char *config;	/* --config, NULL: /etc/svff/svff.conf if it exists */
 	bool read_only;
 	int argc;		/* the subcommand and its arguments */
 	char **argv;

@@ -30,12 +30,14 @@ static void usage(FILE *out)
 		"\n"
 		"Options:\n"
 		"  -s, --sysfs-root DIR      read the host from DIR instead of /sys\n"
-		"  -c, --connect URI         libvirt URI (default qemu:///system)\n"
+		"  -c, --connect URI         libvirt URI (default: the config's libvirt.uri,\n"
+		"                            else qemu:///system)\n"
+		"  -f, --config FILE         configuration file (default /etc/svff/svff.conf)\n"
 		"  -r, --read-only           inspect only: refuse every command that changes something\n"
 		"  -h, --help                show this help and exit\n"
 		"  -V, --version             show the version and exit\n"
 		"\n"
-		"Exit status: 0 success, 1 the command failed, 2 bad usage,\n"
+		"Exit status: 0 success, 1 the command failed, 2 bad usage or configuration,\n"
 		"3 the host or libvirt could not be reached (e.g. a --sysfs-root that is not sysfs).\n"
 		"See svff(1).\n");
 }
@@ -45,6 +47,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "sysfs-root", required_argument, NULL, 's' },
 		{ "connect", required_argument, NULL, 'c' },
+		{ "config", required_argument, NULL, 'f' },
 		{ "read-only", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -59,13 +62,16 @@ int main(int argc, char **argv)
 	 * libvirt's errors itself.  A user's LIBVIRT_LOG_OUTPUTS still wins. */
 	setenv("LIBVIRT_LOG_OUTPUTS", "1:file:/dev/null", 0);
 	/* "+": options end at the subcommand, which parses its own. */
-	while ((c = getopt_long(argc, argv, "+s:c:rhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+s:c:f:rhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			opts.sysfs_root = optarg;
 			break;
 		case 'c':
 			opts.uri = optarg;
+			break;
+		case 'f':
+			opts.config = optarg;
 			break;
 		case 'r':
 			opts.read_only = true;

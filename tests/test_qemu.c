@@ -159,7 +159,7 @@ static void test_attach_without_iommu(void **state)
 	(void)state;
 	assert_non_null(dom);
 	before = virDomainGetXMLDesc(dom, 0);
-	assert_int_equal(svff_virt_attach(virt, host, "0000:01:00.5", "tcg1", SVFF_ATTACH_LIVE, false,
+	assert_int_equal(svff_virt_attach(virt, host, NULL, "0000:01:00.5", "tcg1", SVFF_ATTACH_LIVE, false,
 					  &notes, &err), -EIO);
 	/* libvirt's own words, and svff's promise */
 	assert_non_null(strstr(err.msg, "the VM is unchanged. libvirt: "));

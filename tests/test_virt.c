@@ -159,7 +159,7 @@ static void expect_attach_error(struct fx *fx, const char *vf, const char *vm, u
 {
 	struct svff_strlist notes = { 0 };
 	struct svff_err err = { 0 };
-	int rc = svff_virt_attach(fx->virt, fx->host, vf, vm, flags, false, &notes, &err);
+	int rc = svff_virt_attach(fx->virt, fx->host, NULL, vf, vm, flags, false, &notes, &err);
 
 	if (rc != -code || !strstr(err.msg, needle))
 		fail_msg("attach %s %s: rc %d, '%s'; expected %d and '%s'", vf, vm, rc, err.msg, -code, needle);
@@ -220,7 +220,7 @@ static void test_attach_reaches_libvirt(void **state)
 	struct svff_err err = { 0 };
 	bool numa = false, migration = false;
 
-	assert_int_equal(svff_virt_attach(fx->virt, fx->host, "0000:01:00.5", "vm-idle", 0, true,
+	assert_int_equal(svff_virt_attach(fx->virt, fx->host, NULL, "0000:01:00.5", "vm-idle", 0, true,
 					  &notes, &err), 0);
 	for (size_t i = 0; i < notes.len; i++) {
 		numa |= strstr(notes.items[i], "NUMA node 0 but VM vm-idle's memory is on node(s) 1") != NULL;
@@ -228,7 +228,7 @@ static void test_attach_reaches_libvirt(void **state)
 	}
 	assert_true(numa && migration);
 	svff_strlist_clear(&notes);
-	assert_int_equal(svff_virt_attach(fx->virt, fx->host, "0000:01:00.5", "vm-idle", 0, false,
+	assert_int_equal(svff_virt_attach(fx->virt, fx->host, NULL, "0000:01:00.5", "vm-idle", 0, false,
 					  &notes, &err), -EIO);
 	assert_non_null(strstr(err.msg, "the VM is unchanged. libvirt: this function is not supported"));
 	assert_int_equal(svff_virt_find_vm(fx->virt, "vm-idle")->n_hostdevs, 0);
@@ -240,15 +240,15 @@ static void test_detach_checks(void **state)
 	struct fx *fx = *state;
 	struct svff_err err = { 0 };
 
-	assert_int_equal(svff_virt_detach(fx->virt, "0000:01:00.5", NULL, 0, 1000, false, &err), -ENOENT);
+	assert_int_equal(svff_virt_detach(fx->virt, fx->host, NULL, "0000:01:00.5", NULL, 0, 1000, false, &err), -ENOENT);
 	assert_non_null(strstr(err.msg, "not attached to any VM"));
-	assert_int_equal(svff_virt_detach(fx->virt, "0000:01:00.4", "vm-db", 0, 1000, false, &err), -EINVAL);
+	assert_int_equal(svff_virt_detach(fx->virt, fx->host, NULL, "0000:01:00.4", "vm-db", 0, 1000, false, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "attached to vm-web"));
-	assert_int_equal(svff_virt_detach(fx->virt, "0000:03:02.1", NULL, SVFF_ATTACH_LIVE, 1000, false,
+	assert_int_equal(svff_virt_detach(fx->virt, fx->host, NULL, "0000:03:02.1", NULL, SVFF_ATTACH_LIVE, 1000, false,
 					  &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "only in VM vm-batch's definition"));
-	assert_int_equal(svff_virt_detach(fx->virt, "0000:01:00.4", NULL, 0, 1000, true, &err), 0);
-	assert_int_equal(svff_virt_detach(fx->virt, "0000:01:00.4", NULL, 0, 1000, false, &err), -EIO);
+	assert_int_equal(svff_virt_detach(fx->virt, fx->host, NULL, "0000:01:00.4", NULL, 0, 1000, true, &err), 0);
+	assert_int_equal(svff_virt_detach(fx->virt, fx->host, NULL, "0000:01:00.4", NULL, 0, 1000, false, &err), -EIO);
 	assert_non_null(strstr(err.msg, "libvirt: this function is not supported"));
 	assert_int_equal(svff_virt_find_vm(fx->virt, "vm-web")->n_hostdevs, 2);
 }

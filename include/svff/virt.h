@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "svff/config.h"
 #include "svff/error.h"
 #include "svff/host.h"
 
@@ -82,13 +83,15 @@ int svff_hostdev_xml(const char *bdf, char *buf, size_t len, struct svff_err *er
 
 /* Checks what libvirt would refuse late or cryptically, then attaches the
  * VF as a managed hostdev.  notes receives warnings the user must see
- * (NUMA mismatch, loss of live migration).  dry_run: check only. */
-int svff_virt_attach(struct svff_virt *virt, const struct svff_host *host, const char *vf,
-		     const char *vm, unsigned flags, bool dry_run, struct svff_strlist *notes,
-		     struct svff_err *err);
+ * (NUMA mismatch, loss of live migration).  dry_run: check only.  cfg: the
+ * allow-list to enforce (NULL: none, for callers that checked already). */
+int svff_virt_attach(struct svff_virt *virt, const struct svff_host *host,
+		     const struct svff_config *cfg, const char *vf, const char *vm, unsigned flags,
+		     bool dry_run, struct svff_strlist *notes, struct svff_err *err);
 /* Detaches the VF from vm (NULL: the VM that holds it); a live detach waits
  * up to timeout_ms for the guest to release the device. */
-int svff_virt_detach(struct svff_virt *virt, const char *vf, const char *vm, unsigned flags,
+int svff_virt_detach(struct svff_virt *virt, const struct svff_host *host,
+		     const struct svff_config *cfg, const char *vf, const char *vm, unsigned flags,
 		     int timeout_ms, bool dry_run, struct svff_err *err);
 
 #endif
