@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "cli.h"
+#include "console.h"
 #include "status.h"
 #include "svff/config.h"
 #include "svff/devevent.h"
@@ -482,6 +483,8 @@ static int dispatch(const struct cli_opts *opts)
 {
 	const char *cmd = opts->argv[0];
 
+	if (!strcmp(cmd, "console"))
+		return console_run(opts, cfg, libvirt_uri(opts));
 	if (!strcmp(cmd, "status"))
 		return cmd_status(opts);
 	if (!strcmp(cmd, "monitor"))
@@ -494,7 +497,7 @@ static int dispatch(const struct cli_opts *opts)
 		return cmd_vm(opts, true);
 	if (!strcmp(cmd, "vm-resume"))
 		return cmd_vm(opts, false);
-	fprintf(stderr, "svff: unknown command '%s' (commands: status, monitor, attach, detach, "
-		"vm-suspend, vm-resume; see 'svff --help')\n", cmd);
+	fprintf(stderr, "svff: unknown command '%s' (commands: console, status, monitor, attach, "
+		"detach, vm-suspend, vm-resume; see 'svff --help')\n", cmd);
 	return SVFF_EXIT_USAGE;
 }

@@ -17,6 +17,8 @@ struct cli_opts {
 	const char *uri;	/* --connect, NULL: the config's, then qemu:///system */
 	const char *config;	/* --config, NULL: /etc/svff/svff.conf if it exists */
 	bool read_only;
+	const char *theme;	/* --theme, NULL: the config's, then "default" */
+	const char *event_fifo;	/* --event-fifo: device events for fixture trees */
 	int argc;		/* the subcommand and its arguments */
 	char **argv;
 };

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -17,7 +18,11 @@ static void usage(FILE *out)
 		"Shows the FPGAs (Xilinx/AMD QDMA), SR-IOV physical and virtual functions of\n"
 		"this host and manages them.\n"
 		"\n"
+		"Without a command, svff starts the console on a terminal and prints\n"
+		"`status` otherwise.\n"
+		"\n"
 		"Commands:\n"
+		"  console                   the interactive console (? inside lists the keys)\n"
 		"  status [--json] [--all]   the FPGA -> PF -> VF tree and the VMs (--all: also\n"
 		"                            devices without SR-IOV; --json: schema svff-status/1)\n"
 		"  monitor [--json]          print inventory changes as devices come and go\n"
@@ -34,6 +39,10 @@ static void usage(FILE *out)
 		"                            else qemu:///system)\n"
 		"  -f, --config FILE         configuration file (default /etc/svff/svff.conf)\n"
 		"  -r, --read-only           inspect only: refuse every command that changes something\n"
+		"  -t, --theme NAME          console theme: default, light, high-contrast, monochrome\n"
+		"                            (or a path to a .theme file)\n"
+		"      --event-fifo PATH     read device events (\"ACTION BDF\" lines) from a FIFO:\n"
+		"                            the event source for --sysfs-root trees\n"
 		"  -h, --help                show this help and exit\n"
 		"  -V, --version             show the version and exit\n"
 		"\n"
@@ -48,6 +57,8 @@ int main(int argc, char **argv)
 		{ "sysfs-root", required_argument, NULL, 's' },
 		{ "connect", required_argument, NULL, 'c' },
 		{ "config", required_argument, NULL, 'f' },
+		{ "theme", required_argument, NULL, 't' },
+		{ "event-fifo", required_argument, NULL, 'E' },
 		{ "read-only", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -62,7 +73,7 @@ int main(int argc, char **argv)
 	 * libvirt's errors itself.  A user's LIBVIRT_LOG_OUTPUTS still wins. */
 	setenv("LIBVIRT_LOG_OUTPUTS", "1:file:/dev/null", 0);
 	/* "+": options end at the subcommand, which parses its own. */
-	while ((c = getopt_long(argc, argv, "+s:c:f:rhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+s:c:f:rt:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			opts.sysfs_root = optarg;
@@ -72,6 +83,12 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			opts.config = optarg;
+			break;
+		case 't':
+			opts.theme = optarg;
+			break;
+		case 'E':
+			opts.event_fifo = optarg;
 			break;
 		case 'r':
 			opts.read_only = true;
@@ -88,12 +105,12 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		/* The console lands with its own issue; until then the
-		 * default is the inventory. */
+		/* On a terminal the console, in a pipe or a script the tree. */
+		static char *console_argv[] = { "console", NULL };
 		static char *status_argv[] = { "status", NULL };
 
 		opts.argc = 1;
-		opts.argv = status_argv;
+		opts.argv = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) ? console_argv : status_argv;
 	} else {
 		opts.argc = argc - optind;
 		opts.argv = argv + optind;

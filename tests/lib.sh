@@ -39,3 +39,29 @@ finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }
+
+# A private libvirtd (own socket folder and pid file) serving libvirt's
+# test driver: another client's changes reach svff as real events.
+# lvd_start DIR: starts it; URI then in $LVD_URI.  lvd_stop DIR.
+lvd_start() {
+	LIBVIRTD="$(command -v libvirtd || echo /usr/sbin/libvirtd)"
+	mkdir -p "$1"
+	cat >"$1/libvirtd.conf" <<CONF
+unix_sock_dir = "$1"
+auth_unix_rw = "none"
+auth_unix_ro = "none"
+log_outputs = "1:file:$1/libvirtd.log"
+CONF
+	"$LIBVIRTD" --config "$1/libvirtd.conf" --pid-file "$1/pid" --daemon || return 1
+	LVD_URI="test+unix:///default?socket=$1/libvirt-sock"
+	for _ in $(seq 50); do [ -S "$1/libvirt-sock" ] && return 0; sleep 0.1; done
+	return 1
+}
+lvd_stop() {
+	[ -f "$1/pid" ] && kill "$(cat "$1/pid")" 2>/dev/null
+	for _ in $(seq 50); do [ -S "$1/libvirt-sock" ] || return 0; sleep 0.1; done
+	return 1
+}
+lvd_usable() {
+	[ -x "$(command -v libvirtd || echo /usr/sbin/libvirtd)" ] && [ "$(id -u)" -eq 0 ]
+}

@@ -1,86 +1,102 @@
-/* Unit tests: every bundled theme parses (libconfig) and sets every colour
- * element with known colour and attribute names. */
+/* Unit tests: the theme loader, on every bundled theme and on broken
+ * files. */
 #include "config.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
-#include <libconfig.h>
 
-/* The console's colour elements (ui/theme.h will own this list). */
-static const char *const elements[] = {
-	"default", "pane_title", "pane_title_focus", "header", "selection",
-	"selection_unfocused", "status_bar", "badge", "function_key", "function_label",
-	"fpga", "pf", "vf_free", "vf_vfio", "vf_attached", "vf_paused", "vm_running",
-	"vm_paused", "vm_off", "log_time", "log_info", "warning", "error", "dialog",
-	"dialog_button",
-};
+#include "svff/theme.h"
 
-static bool known(const char *s, const char *const *set)
+static char dir[4096];
+
+static void load_ok(const char *name)
 {
-	for (; *set; set++)
-		if (!strcmp(s, *set))
-			return true;
-	return false;
+	struct svff_theme t;
+	struct svff_err err = { 0 };
+
+	if (svff_theme_load(dir, name, &t, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_string_equal(t.name, name);
 }
 
-static void check_theme(const char *name)
+static void test_bundled(void **state)
 {
-	static const char *const colours[] = { "default", "black", "red", "green", "yellow", "blue",
-					       "magenta", "cyan", "white", NULL };
-	static const char *const attrs[] = { "bold", "dim", "underline", "reverse", NULL };
-	char path[4096];
-	const char *s;
-	config_t cfg;
+	struct svff_theme t;
+	struct svff_err err = { 0 };
 
-	snprintf(path, sizeof(path), "%s/themes/%s.theme", getenv("top_srcdir") ? getenv("top_srcdir") : ".", name);
-	config_init(&cfg);
-	if (!config_read_file(&cfg, path))
-		fail_msg("%s:%d: %s", path, config_error_line(&cfg), config_error_text(&cfg));
-	assert_true(config_lookup_string(&cfg, "name", &s));
-	assert_string_equal(s, name);
-	for (size_t i = 0; i < sizeof(elements) / sizeof(elements[0]); i++) {
-		char key[128];
-		config_setting_t *a;
-
-		snprintf(key, sizeof(key), "colors.%s.fg", elements[i]);
-		if (!config_lookup_string(&cfg, key, &s) || !known(s, colours))
-			fail_msg("%s: %s missing or unknown", name, key);
-		snprintf(key, sizeof(key), "colors.%s.bg", elements[i]);
-		if (!config_lookup_string(&cfg, key, &s) || !known(s, colours))
-			fail_msg("%s: %s missing or unknown", name, key);
-		snprintf(key, sizeof(key), "colors.%s.attrs", elements[i]);
-		a = config_lookup(&cfg, key);
-		if (!a || !config_setting_is_array(a))
-			fail_msg("%s: %s missing", name, key);
-		for (int k = 0; k < config_setting_length(a); k++)
-			if (!known(config_setting_get_string_elem(a, k), attrs))
-				fail_msg("%s: %s: unknown attribute", name, key);
+	(void)state;
+	load_ok("default");
+	load_ok("light");
+	load_ok("high-contrast");
+	load_ok("monochrome");
+	assert_int_equal(svff_theme_load(dir, "monochrome", &t, &err), 0);
+	for (int i = 0; i < SVFF_EL_COUNT; i++) {
+		assert_int_equal(t.el[i].fg, SVFF_COLOUR_DEFAULT);	/* no colour at all */
+		assert_int_equal(t.el[i].bg, SVFF_COLOUR_DEFAULT);
 	}
-	assert_int_equal(config_setting_length(config_lookup(&cfg, "colors")),
-			 sizeof(elements) / sizeof(elements[0]));
-	config_destroy(&cfg);
+	assert_true(t.el[SVFF_EL_SELECTION].attrs & SVFF_ATTR_REVERSE);
+	assert_int_equal(svff_theme_load(dir, "default", &t, &err), 0);
+	assert_int_equal(t.el[SVFF_EL_ERROR].fg, SVFF_COLOUR_RED);
+	assert_true(t.el[SVFF_EL_ERROR].attrs & SVFF_ATTR_BOLD);
 }
 
-static void test_default(void **state) { (void)state; check_theme("default"); }
-static void test_light(void **state) { (void)state; check_theme("light"); }
-static void test_high_contrast(void **state) { (void)state; check_theme("high-contrast"); }
-static void test_monochrome(void **state) { (void)state; check_theme("monochrome"); }
+static void expect_broken(const char *text, const char *needle)
+{
+	char path[] = "/tmp/svff-theme-XXXXXX";
+	struct svff_theme t;
+	struct svff_err err = { 0 };
+	FILE *f;
+	int fd = mkstemp(path);
+
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(svff_theme_load(dir, path, &t, &err), -EINVAL);
+	if (!strstr(err.msg, path) || !strstr(err.msg, needle))
+		fail_msg("'%s' lacks '%s'", err.msg, needle);
+	unlink(path);
+}
+
+static void test_broken(void **state)
+{
+	struct svff_theme t;
+	struct svff_err err = { 0 };
+
+	(void)state;
+	expect_broken("name = \"x\";\ncolors = { default = { fg = \"white\"; bg = \"black\"; }; };\n",
+		      "colors.pane_title is missing");
+	expect_broken("colors = { default = { fg = \"purple\"; bg = \"black\"; }; };\n",
+		      ":1: colors.default: expected fg and bg");
+	expect_broken("colors = (1);\n", "expected a group colors");
+	expect_broken("colors = { default = { fg = \"white\" bg };\n", ":1: syntax error");
+	assert_int_equal(svff_theme_load(dir, "no-such-theme", &t, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "no-such-theme.theme"));
+}
+
+static void test_element_names(void **state)
+{
+	(void)state;
+	assert_string_equal(svff_theme_element_name(SVFF_EL_DEFAULT), "default");
+	assert_string_equal(svff_theme_element_name(SVFF_EL_DIALOG_BUTTON), "dialog_button");
+	assert_int_equal(SVFF_EL_COUNT, 25);
+}
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_default),
-		cmocka_unit_test(test_light),
-		cmocka_unit_test(test_high_contrast),
-		cmocka_unit_test(test_monochrome),
+		cmocka_unit_test(test_bundled),
+		cmocka_unit_test(test_broken),
+		cmocka_unit_test(test_element_names),
 	};
 
+	snprintf(dir, sizeof(dir), "%s/themes", getenv("top_srcdir") ? getenv("top_srcdir") : ".");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,299 @@
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "console.h"
+#include "svff/devevent.h"
+#include "svff/host.h"
+#include "svff/theme.h"
+#include "svff/virt.h"
+#include "../backend/evloop.h"
+#include "../backend/fifo_source.h"
+#include "../backend/udev.h"
+#include "../ui/console.h"
+
+struct app {
+	const struct cli_opts *opts;
+	const struct svff_config *cfg;
+	struct svff_host *host;
+	struct svff_virt *virt;
+	struct svff_evsrc *src;
+	struct ui_console *ui;
+	bool quit;
+};
+
+static void audit(const char *what, const char *a, const char *b)
+{
+	openlog("svff", LOG_PID, LOG_USER);
+	syslog(LOG_NOTICE, "console: %s %s %s", what, a, b ? b : "");
+	closelog();
+}
+
+/* ---- what the console asks ---------------------------------------------------- */
+
+static int op_attach(void *ctx, const char *vf, const char *vm, bool dry_run,
+		     struct svff_strlist *notes, struct svff_err *err)
+{
+	struct app *app = ctx;
+	int rc;
+
+	if (app->opts->read_only)
+		return svff_err_set(err, EPERM, "svff runs with --read-only");
+	rc = svff_virt_attach(app->virt, app->host, app->cfg, vf, vm, 0, dry_run, notes, err);
+	if (!dry_run && rc == 0)
+		audit("attached", vf, vm);
+	return rc;
+}
+
+static int op_detach(void *ctx, const char *vf, struct svff_err *err)
+{
+	struct app *app = ctx;
+	int rc;
+
+	if (app->opts->read_only)
+		return svff_err_set(err, EPERM, "svff runs with --read-only");
+	rc = svff_virt_detach(app->virt, app->host, app->cfg, vf, NULL, 0, 10000, false, err);
+	if (rc == 0)
+		audit("detached", vf, NULL);
+	return rc;
+}
+
+static int op_suspend(void *ctx, const char *vm, struct svff_err *err)
+{
+	struct app *app = ctx;
+	int rc;
+
+	if (app->opts->read_only)
+		return svff_err_set(err, EPERM, "svff runs with --read-only");
+	rc = svff_virt_suspend(app->virt, vm, err);
+	if (rc == 0)
+		audit("suspended VM", vm, NULL);
+	return rc;
+}
+
+static int op_resume(void *ctx, const char *vm, struct svff_err *err)
+{
+	struct app *app = ctx;
+	int rc;
+
+	if (app->opts->read_only)
+		return svff_err_set(err, EPERM, "svff runs with --read-only");
+	rc = svff_virt_resume(app->virt, vm, err);
+	if (rc == 0)
+		audit("resumed VM", vm, NULL);
+	return rc;
+}
+
+static const struct ui_ops ops = {
+	.attach = op_attach, .detach = op_detach, .vm_suspend = op_suspend, .vm_resume = op_resume,
+};
+
+/* ---- events ----------------------------------------------------------------------- */
+
+static void on_device(struct svff_host *host, enum svff_change what, const char *bdf, void *data)
+{
+	struct app *app = data;
+	const struct svff_function *fn = svff_host_find(host, bdf);
+
+	if (what == SVFF_CHANGE_ADDED)
+		ui_console_log(app->ui, UI_INFO, "%s %s appeared", fn ? (fn->role == SVFF_ROLE_VF ? "VF" : "PCI") : "PCI", bdf);
+	else if (what == SVFF_CHANGE_REMOVED)
+		ui_console_log(app->ui, UI_INFO, "%s went away", bdf);
+	else if (fn)
+		ui_console_log(app->ui, UI_INFO, "%s changed (driver %s)", bdf, fn->driver[0] ? fn->driver : "none");
+	ui_console_model_changed(app->ui);
+}
+
+static void on_vm(struct svff_virt *virt, enum svff_vm_change what, const char *vm, const char *detail,
+		  void *data)
+{
+	struct app *app = data;
+
+	(void)virt;
+	switch (what) {
+	case SVFF_VM_CONNECTION_LOST:
+		ui_console_log(app->ui, UI_WARNING, "%s", detail);
+		break;
+	case SVFF_VM_RECONNECTED:
+		ui_console_log(app->ui, UI_INFO, "%s", detail);
+		break;
+	case SVFF_VM_DEVICE_ADDED:
+		ui_console_log(app->ui, UI_INFO, "VM %s: device %s added", vm, detail);
+		break;
+	case SVFF_VM_DEVICE_REMOVED:
+		ui_console_log(app->ui, UI_INFO, "VM %s: device %s removed", vm, detail);
+		break;
+	case SVFF_VM_DEVICE_REMOVAL_FAILED:
+		ui_console_log(app->ui, UI_WARNING, "VM %s: the guest refused to release %s", vm, detail);
+		break;
+	default:
+		if (detail)
+			ui_console_log(app->ui, UI_INFO, "VM %s %s", vm, detail);
+		break;
+	}
+	ui_console_model_changed(app->ui);
+}
+
+static void on_src(int watch, int fd, int events, void *opaque)
+{
+	struct app *app = opaque;
+	struct svff_devevent ev;
+	struct svff_err err = { 0 };
+
+	(void)watch;
+	(void)fd;
+	(void)events;
+	while (app->src->ops->next(app->src, &ev, &err) > 0)
+		if (svff_host_apply_event(app->host, ev.action, ev.bdf, &err) < 0)
+			ui_console_log(app->ui, UI_WARNING, "%s", err.msg);
+}
+
+static void on_stdin(int watch, int fd, int events, void *opaque)
+{
+	struct app *app = opaque;
+
+	(void)watch;
+	(void)fd;
+	if (events & (POLLHUP | POLLERR)) {
+		app->quit = true;
+		return;
+	}
+	if (ui_console_input(app->ui) & UI_QUIT)
+		app->quit = true;
+}
+
+static void on_signal(int watch, int fd, int events, void *opaque)
+{
+	struct app *app = opaque;
+	struct signalfd_siginfo si;
+
+	(void)watch;
+	(void)events;
+	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGWINCH)
+			ui_console_resize(app->ui);
+		else
+			app->quit = true;
+	}
+}
+
+/* Themes live in $(pkgdatadir)/themes; a build tree finds its own. */
+static void load_theme(const char *name, struct svff_theme *t, char *msg, size_t len)
+{
+	char dir[PATH_MAX], exe[PATH_MAX];
+	struct svff_err err = { 0 };
+	ssize_t n;
+
+	msg[0] = '\0';
+	if (svff_theme_load(SVFF_THEMEDIR, name, t, &err) == 0)
+		return;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		*strrchr(exe, '/') = '\0';
+		snprintf(dir, sizeof(dir), "%s/themes", exe);
+		if (err.code == ENOENT && svff_theme_load(dir, name, t, &err) == 0)
+			return;
+	}
+	snprintf(msg, len, "built-in theme in use: %s", err.msg);
+	svff_theme_builtin(t);
+}
+
+int console_run(const struct cli_opts *opts, const struct svff_config *cfg, const char *uri)
+{
+	struct app app = { .opts = opts, .cfg = cfg };
+	struct ui_settings set = { .read_only = opts->read_only, .colour = true };
+	struct svff_err err = { 0 }, verr = { 0 };
+	char label[PATH_MAX + 16], theme_msg[600];
+	const char *theme = opts->theme ? opts->theme : cfg->theme[0] ? cfg->theme : "default";
+	sigset_t mask;
+	int sfd, rc = SVFF_EXIT_OK;
+
+	if (svff_loop_init(&err) < 0) {
+		fprintf(stderr, "svff: %s\n", err.msg);
+		return SVFF_EXIT_ENV;
+	}
+	/* Watch before the first scan, so nothing that appears is missed. */
+	if (opts->event_fifo)
+		rc = svff_fifo_source_new(opts->event_fifo, &app.src, &err);
+	else if (!strcmp(opts->sysfs_root, "/sys") || !strcmp(opts->sysfs_root, "/sys/"))
+		rc = svff_udev_monitor_new(&app.src, &err);
+	if (rc < 0) {
+		fprintf(stderr, "svff: %s\n", err.msg);
+		return SVFF_EXIT_ENV;
+	}
+	if (svff_host_new(opts->sysfs_root, &app.host, &err) < 0 || svff_host_scan(app.host, &err) < 0) {
+		fprintf(stderr, "svff: %s\n", err.msg);
+		svff_host_free(app.host);
+		svff_evsrc_free(app.src);
+		return SVFF_EXIT_ENV;
+	}
+	svff_virt_new(uri, opts->read_only, &app.virt, &verr);
+	load_theme(theme, &set.theme, theme_msg, sizeof(theme_msg));
+	if (!strcmp(set.theme.name, "monochrome") || getenv("NO_COLOR"))
+		set.colour = false;
+	if (strcmp(opts->sysfs_root, "/sys")) {
+		snprintf(label, sizeof(label), "fixture %s", opts->sysfs_root);
+	} else {
+		label[0] = '\0';
+		gethostname(label, sizeof(label) - 1);
+	}
+	set.host_label = label;
+
+	app.ui = ui_console_new(&set, &ops, &app);
+	if (!app.ui) {
+		fprintf(stderr, "svff: cannot start the console\n");
+		rc = SVFF_EXIT_ENV;
+		goto cleanup;
+	}
+	ui_console_set_model(app.ui, app.host, app.virt);
+	svff_host_set_listener(app.host, on_device, &app);
+	if (app.virt)
+		svff_virt_set_listener(app.virt, on_vm, &app);
+	ui_console_log(app.ui, UI_INFO, "%zu PCI functions; device events from %s", svff_host_n_functions(app.host),
+		       app.src ? app.src->ops->name : "nowhere (a fixture tree without --event-fifo)");
+	for (size_t i = 0; i < svff_host_warnings(app.host)->len; i++)
+		ui_console_log(app.ui, UI_WARNING, "%s", svff_host_warnings(app.host)->items[i]);
+	for (size_t i = 0; i < cfg->warnings.len; i++)
+		ui_console_log(app.ui, UI_WARNING, "%s", cfg->warnings.items[i]);
+	if (!app.virt)
+		ui_console_log(app.ui, UI_WARNING, "%s: no VMs shown", verr.msg);
+	if (theme_msg[0])
+		ui_console_log(app.ui, UI_WARNING, "%s", theme_msg);
+	ui_console_log(app.ui, UI_INFO, "press ? for help, q to quit");
+
+	if (app.src)
+		svff_loop_add_fd(app.src->ops->fd(app.src), POLLIN, on_src, &app, NULL);
+	svff_loop_add_fd(STDIN_FILENO, POLLIN, on_stdin, &app, NULL);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGWINCH);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	svff_loop_add_fd(sfd, POLLIN, on_signal, &app, NULL);
+	/* Idle means no wake-ups: the loop sleeps until a key, a device event,
+	 * a libvirt event or a signal arrives. */
+	while (!app.quit) {
+		ui_console_draw(app.ui);
+		if (svff_loop_run_once(-1) < 0)
+			break;
+	}
+	close(sfd);
+cleanup:
+	ui_console_free(app.ui);
+	svff_virt_free(app.virt);
+	svff_host_free(app.host);
+	svff_evsrc_free(app.src);
+	return rc;
+}

@@ -1,0 +1,54 @@
+/* svff — the ncurses console: panes for cards, PFs, VFs, VMs, details and
+ * log, a status bar and an htop-style function bar.  It reads the model
+ * (svff/host.h, svff/virt.h) and asks for changes through ui_ops; it never
+ * touches sysfs or libvirt itself. */
+#ifndef SVFF_UI_CONSOLE_H
+#define SVFF_UI_CONSOLE_H
+
+#include <stdbool.h>
+
+#include "svff/error.h"
+#include "svff/host.h"
+#include "svff/theme.h"
+#include "svff/virt.h"
+
+/* What the console asks of the rest of svff (src/console.c provides it). */
+struct ui_ops {
+	int (*attach)(void *ctx, const char *vf, const char *vm, bool dry_run,
+		      struct svff_strlist *notes, struct svff_err *err);
+	int (*detach)(void *ctx, const char *vf, struct svff_err *err);
+	int (*vm_suspend)(void *ctx, const char *vm, struct svff_err *err);
+	int (*vm_resume)(void *ctx, const char *vm, struct svff_err *err);
+};
+
+struct ui_settings {
+	bool read_only;
+	bool demo;
+	bool colour;			/* false: attributes only */
+	const char *host_label;		/* "fixture /tmp/x" or the hostname */
+	struct svff_theme theme;
+};
+
+enum ui_level { UI_INFO, UI_WARNING, UI_ERROR };
+
+/* Key handlers say what must happen; only the loop draws. */
+enum ui_result { UI_HANDLED = 1, UI_REDRAW = 2, UI_QUIT = 4 };
+
+struct ui_console;
+
+struct ui_console *ui_console_new(const struct ui_settings *set, const struct ui_ops *ops, void *ctx);
+void ui_console_free(struct ui_console *c);	/* restores the terminal */
+
+void ui_console_set_model(struct ui_console *c, const struct svff_host *host,
+			  const struct svff_virt *virt);
+/* The model changed: rebuild rows on the next draw. */
+void ui_console_model_changed(struct ui_console *c);
+void ui_console_log(struct ui_console *c, enum ui_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Reads every pending key; returns ui_result bits. */
+int ui_console_input(struct ui_console *c);
+void ui_console_resize(struct ui_console *c);
+/* Draws when something changed since the last draw. */
+void ui_console_draw(struct ui_console *c);
+
+#endif
