@@ -73,10 +73,16 @@ check)
 	;;
 demo)
 	# Until the embedded demo lab lands, the demo is the bundled fixture
-	# host: two QDMA FPGAs and an SR-IOV NIC, read by the real code.
+	# host (two QDMA FPGAs and an SR-IOV NIC) with libvirt's test driver
+	# lab, read by the real code; on a terminal in the console.
 	lab="$(mktemp -d /tmp/svff-demo-XXXXXX)"
 	trap 'rm -rf "$lab"' EXIT INT TERM
 	./svff-mkhost qdma-host "$lab/sys"
-	./svff --sysfs-root "$lab/sys" status --all
+	set -- --sysfs-root "$lab/sys" --connect "test://$PWD/tests/lab.xml" --config tests/svff-test.conf
+	if [ -t 0 ] && [ -t 1 ]; then
+		./svff "$@" --event-fifo "$lab/events" console
+	else
+		./svff "$@" status --all
+	fi
 	;;
 esac
