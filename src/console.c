@@ -186,7 +186,8 @@ static void on_signal(int watch, int fd, int events, void *opaque)
 	}
 }
 
-/* Themes live in $(pkgdatadir)/themes; a build tree finds its own. */
+/* Themes live in $SVFF_THEME_DIR, else $(pkgdatadir)/themes; a build
+ * tree finds its own next to the binary. */
 static void load_theme(const char *name, struct svff_theme *t, char *msg, size_t len)
 {
 	char dir[PATH_MAX], exe[PATH_MAX];
@@ -194,8 +195,12 @@ static void load_theme(const char *name, struct svff_theme *t, char *msg, size_t
 	ssize_t n;
 
 	msg[0] = '\0';
-	if (svff_theme_load(SVFF_THEMEDIR, name, t, &err) == 0)
+	if (getenv("SVFF_THEME_DIR") && *getenv("SVFF_THEME_DIR")) {
+		if (svff_theme_load(getenv("SVFF_THEME_DIR"), name, t, &err) == 0)
+			return;
+	} else if (svff_theme_load(SVFF_THEMEDIR, name, t, &err) == 0) {
 		return;
+	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
