@@ -122,9 +122,6 @@ int svff_fakehost_new(const char *root, struct svff_fakehost **out, struct svff_
 		"kernel/iommu_groups", "devices",
 	};
 	struct svff_fakehost *fh = calloc(1, sizeof(*fh));
-	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
 	int rc = 0;
 
 	*out = NULL;
@@ -141,14 +138,7 @@ int svff_fakehost_new(const char *root, struct svff_fakehost **out, struct svff_
 		free(fh);
 		return rc;
 	}
-	/* Continue an existing tree's IOMMU group numbering. */
-	snprintf(path, sizeof(path), "%s/kernel/iommu_groups", root);
-	d = opendir(path);
-	while (d && (de = readdir(d)))
-		if (de->d_name[0] != '.' && atoi(de->d_name) >= fh->next_group)
-			fh->next_group = atoi(de->d_name) + 1;
-	if (d)
-		closedir(d);
+	/* group ids are allocated lowest-free (see add_function) */
 	*out = fh;
 	return 0;
 }
@@ -282,8 +272,16 @@ static int add_function(struct svff_fakehost *fh, const struct svff_fake_fn *s, 
 		return rc;
 
 	/* Every function in its own IOMMU group, as with ACS (and as each VF
-	 * is on a real kernel with an IOMMU). */
-	group = fh->next_group++;
+	 * is on a real kernel with an IOMMU); ids are the lowest free, as the
+	 * kernel's ida gives them, so recreated VFs get theirs back. */
+	for (group = fh->next_group;; group++) {
+		char gp[PATH_MAX];
+
+		snprintf(gp, sizeof(gp), "%s/kernel/iommu_groups/%d", fh->root, group);
+		if (access(gp, F_OK) < 0)
+			break;
+	}
+	fh->next_group = group + 1;
 	snprintf(rel, sizeof(rel), "kernel/iommu_groups/%d/devices", group);
 	if ((rc = fh_mkdir(fh, rel, err)) < 0)
 		return rc;
@@ -453,6 +451,8 @@ static int remove_function(struct svff_fakehost *fh, const char *name, struct sv
 		grp[n] = '\0';
 		snprintf(path, sizeof(path), "%s/kernel/iommu_groups/%s", fh->root, strrchr(grp, '/') + 1);
 		unlink_tree(path);
+		if (atoi(strrchr(grp, '/') + 1) < fh->next_group)
+			fh->next_group = atoi(strrchr(grp, '/') + 1);
 	}
 	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s", fh->root, bdf);
 	unlink(path);

@@ -73,6 +73,19 @@ static const struct svff_evsrc_ops fifo_ops = {
 	.name = "FIFO", .fd = fifo_fd, .next = fifo_next, .free = fifo_free,
 };
 
+int svff_fifo_source_from_fd(int fd, struct svff_evsrc **out, struct svff_err *err)
+{
+	struct fifo_src *f = calloc(1, sizeof(*f));
+
+	*out = NULL;
+	if (!f)
+		return svff_err_set(err, ENOMEM, "out of memory");
+	f->fd = fd;
+	f->base.ops = &fifo_ops;
+	*out = &f->base;
+	return 0;
+}
+
 int svff_fifo_source_new(const char *path, struct svff_evsrc **out, struct svff_err *err)
 {
 	struct fifo_src *f;

@@ -6,6 +6,9 @@
 
 #include "svff/devevent.h"
 
+/* A source over a file descriptor already open (a pipe); takes it. */
+int svff_fifo_source_from_fd(int fd, struct svff_evsrc **out, struct svff_err *err);
+
 /* Creates the FIFO when it does not exist. */
 int svff_fifo_source_new(const char *path, struct svff_evsrc **out, struct svff_err *err);
 

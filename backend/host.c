@@ -11,6 +11,7 @@
 #include "pci.h"
 #include "sysfs.h"
 #include "udev.h"
+#include "host_internal.h"
 
 struct svff_host {
 	struct svff_sysfs *sys;
@@ -703,4 +704,9 @@ int svff_host_iommu_group(const struct svff_host *host, long group,
 
 	snprintf(rel, sizeof(rel), "kernel/iommu_groups/%ld/devices", group);
 	return svff_sysfs_list(host->sys, rel, fn, data, err);
+}
+
+struct svff_sysfs *svff_host_sysfs(struct svff_host *host)
+{
+	return host->sys;
 }

@@ -15,6 +15,8 @@
 #include "sysfs.h"
 
 struct svff_sysfs {
+	svff_sysfs_write_hook hook;
+	void *hook_data;
 	char root[PATH_MAX];		/* as given, for messages */
 	char real[PATH_MAX];		/* realpath of root, for the fallback check */
 	int rootfd;
@@ -306,12 +308,36 @@ int svff_sysfs_link_name(const struct svff_sysfs *sys, const char *rel, char *bu
 	return 0;
 }
 
+void svff_sysfs_set_write_hook(struct svff_sysfs *sys, svff_sysfs_write_hook hook, void *data)
+{
+	if (sys->system)
+		return;
+	sys->hook = hook;
+	sys->hook_data = data;
+}
+
 int svff_sysfs_write(const struct svff_sysfs *sys, const char *rel,
 		     const char *value, struct svff_err *err)
 {
+	if (sys->hook) {
+		int fd = sysfs_open(sys, rel, O_PATH);
+
+		if (fd < 0)
+			return open_error(sys, rel, fd, err);
+		close(fd);
+		return sys->hook(sys->hook_data, rel, value, err);
+	}
+	return svff_sysfs_write_raw(sys, rel, value, err);
+}
+
+int svff_sysfs_write_raw(const struct svff_sysfs *sys, const char *rel,
+			 const char *value, struct svff_err *err)
+{
 	size_t len = strlen(value);
 	ssize_t n;
-	int fd = sysfs_open(sys, rel, O_WRONLY);
+	/* a fixture's attributes are plain files: a shorter value must not
+	 * leave the tail of a longer one (sysfs itself needs no truncation) */
+	int fd = sysfs_open(sys, rel, O_WRONLY | (sys->system ? 0 : O_TRUNC));
 
 	if (fd < 0)
 		return open_error(sys, rel, fd, err);

@@ -46,6 +46,16 @@ int svff_sysfs_link_name(const struct svff_sysfs *sys, const char *rel, char *bu
 int svff_sysfs_write(const struct svff_sysfs *sys, const char *rel,
 		     const char *value, struct svff_err *err);
 
+/* A fixture tree has no kernel behind it: the kernel model (kmodel.c)
+ * takes every write, after the path checks, and reacts as the kernel
+ * would.  Never set for the real /sys. */
+typedef int (*svff_sysfs_write_hook)(void *data, const char *rel, const char *value,
+				     struct svff_err *err);
+void svff_sysfs_set_write_hook(struct svff_sysfs *sys, svff_sysfs_write_hook hook, void *data);
+/* The plain write, for the kernel model itself. */
+int svff_sysfs_write_raw(const struct svff_sysfs *sys, const char *rel, const char *value,
+			 struct svff_err *err);
+
 /* Calls fn for each entry of a directory (not "." nor ".."); stops early and
  * returns fn's value when it is non-zero. */
 int svff_sysfs_list(const struct svff_sysfs *sys, const char *rel,

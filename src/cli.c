@@ -21,6 +21,9 @@
 #include "status.h"
 #include "svff/config.h"
 #include "svff/devevent.h"
+#include "svff/ops.h"
+#include "../backend/host_internal.h"
+#include "../backend/kmodel.h"
 #include "svff/host.h"
 #include "svff/virt.h"
 #include "../backend/evloop.h"
@@ -276,6 +279,149 @@ cleanup:
 	return rc;
 }
 
+/* ---- init / bind / unbind: plans ------------------------------------------------ */
+
+struct journal {
+	FILE *file;
+	bool quiet;
+};
+
+static void journal_line(void *data, const char *line)
+{
+	struct journal *j = data;
+	char stamp[32];
+	time_t now = time(NULL);
+
+	openlog("svff", LOG_PID, LOG_USER);
+	syslog(LOG_NOTICE, "%s", line);
+	closelog();
+	if (j->file) {
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", localtime(&now));
+		fprintf(j->file, "%s svff[%d]: %s\n", stamp, (int)getpid(), line);
+		fflush(j->file);
+	}
+	if (!j->quiet)
+		printf("  %s\n", line);
+}
+
+static void print_plan(const struct svff_plan *plan)
+{
+	for (size_t i = 0; i < plan->notes.len; i++)
+		fprintf(stderr, "svff: note: %s\n", plan->notes.items[i]);
+	if (!plan->n) {
+		printf("%s: nothing to do, the host already matches\n", plan->title);
+		return;
+	}
+	printf("Plan (%s), %zu step(s):\n", plan->title, plan->n);
+	for (size_t i = 0; i < plan->n; i++)
+		printf("  %zu. %s\n", i + 1, plan->steps[i].desc);
+}
+
+static int cmd_plan(const struct cli_opts *opts, const char *what)
+{
+	struct svff_ops_ctx ctx = { .cfg = cfg, .timeout_ms = 5000, .log = journal_line };
+	struct journal j = { 0 };
+	struct svff_err err = { 0 }, verr = { 0 };
+	struct svff_kmodel *km = NULL;
+	struct svff_plan plan = { 0 };
+	char **args = NULL, lock[4200];
+	size_t n_args = 0;
+	bool dry_run = false, fixture = strcmp(opts->sysfs_root, "/sys") && strcmp(opts->sysfs_root, "/sys/");
+	int rc, lockfd = -1;
+
+	args = calloc((size_t)opts->argc + 1, sizeof(*args));
+	for (int i = 1; args && i < opts->argc; i++) {
+		if (!strcmp(opts->argv[i], "--dry-run") || !strcmp(opts->argv[i], "-n"))
+			dry_run = true;
+		else if (opts->argv[i][0] == '-') {
+			fprintf(stderr, "svff: %s: unknown option %s\n", what, opts->argv[i]);
+			free(args);
+			return SVFF_EXIT_USAGE;
+		} else
+			args[n_args++] = opts->argv[i];
+	}
+	if (!args || (!strcmp(what, "bind") && n_args != 2) || (!strcmp(what, "unbind") && n_args != 1)) {
+		fprintf(stderr, "Usage: svff init [PF...] [--dry-run] | bind FUNCTION DRIVER [--dry-run] | "
+			"unbind FUNCTION [--dry-run]\n");
+		free(args);
+		return SVFF_EXIT_USAGE;
+	}
+	if (!dry_run && (rc = refuse_read_only(opts))) {
+		free(args);
+		return rc;
+	}
+	ctx.log_data = &j;
+	/* Watch before scanning: udev on a real host, the kernel model on a
+	 * fixture tree (which has no kernel to answer the writes). */
+	if (!fixture && svff_udev_monitor_new(&ctx.events, &err) < 0) {
+		fprintf(stderr, "svff: %s\n", err.msg);
+		free(args);
+		return SVFF_EXIT_ENV;
+	}
+	if ((rc = open_host(opts, &ctx.host)))
+		goto cleanup;
+	if (fixture && svff_kmodel_new(svff_host_sysfs(ctx.host), opts->event_fifo, &km, &ctx.events, &err) < 0) {
+		fprintf(stderr, "svff: %s\n", err.msg);
+		rc = SVFF_EXIT_ENV;
+		goto cleanup;
+	}
+	if (!strcmp(what, "init")) {
+		open_virt(opts, &ctx.virt, &verr);
+		rc = svff_plan_init(&ctx, args, n_args, &plan, &err);
+	} else {
+		open_virt(opts, &ctx.virt, &verr);
+		rc = svff_plan_driver(&ctx, args[0], !strcmp(what, "bind") ? args[1] : "", &plan, &err);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "svff: %s\n", err.msg);
+		rc = SVFF_EXIT_FAIL;
+		goto cleanup;
+	}
+	if (!ctx.virt && !strcmp(what, "init") && cfg->n_assign)
+		fprintf(stderr, "svff: warning: %s (VF assignments are not applied)\n", verr.msg);
+	print_plan(&plan);
+	if (dry_run || !plan.n) {
+		if (dry_run && plan.n)
+			printf("(--dry-run: nothing was changed)\n");
+		rc = SVFF_EXIT_OK;
+		goto cleanup;
+	}
+	snprintf(lock, sizeof(lock), "%s", fixture ? opts->sysfs_root : "/run/svff.lock");
+	if (fixture) {
+		char *slash = strrchr(lock, '/');
+
+		if (slash && slash != lock)
+			*slash = '\0';
+		strncat(lock, "/svff.lock", sizeof(lock) - strlen(lock) - 1);
+	}
+	if (svff_lock_acquire(lock, &lockfd, &err) < 0) {
+		fprintf(stderr, "svff: %s\n", err.msg);
+		rc = SVFF_EXIT_FAIL;
+		goto cleanup;
+	}
+	if (opts->log && !(j.file = fopen(opts->log, "a")))
+		fprintf(stderr, "svff: warning: --log %s: %s\n", opts->log, strerror(errno));
+	printf("Running:\n");
+	if (svff_plan_run(&ctx, &plan, &err) < 0) {
+		fprintf(stderr, "svff: %s failed: %s\n", plan.title, err.msg);
+		rc = SVFF_EXIT_FAIL;
+	} else {
+		printf("%s: done\n", plan.title);
+		rc = SVFF_EXIT_OK;
+	}
+cleanup:
+	if (j.file)
+		fclose(j.file);
+	svff_lock_release(lockfd);
+	svff_plan_free(&plan);
+	svff_kmodel_free(km);
+	svff_virt_free(ctx.virt);
+	svff_host_free(ctx.host);
+	svff_evsrc_free(ctx.events);
+	free(args);
+	return rc;
+}
+
 static int cmd_vm(const struct cli_opts *opts, bool suspend)
 {
 	struct svff_err err = { 0 };
@@ -493,11 +639,13 @@ static int dispatch(const struct cli_opts *opts)
 		return cmd_hostdev(opts, false);
 	if (!strcmp(cmd, "detach"))
 		return cmd_hostdev(opts, true);
+	if (!strcmp(cmd, "init") || !strcmp(cmd, "bind") || !strcmp(cmd, "unbind"))
+		return cmd_plan(opts, cmd);
 	if (!strcmp(cmd, "vm-suspend"))
 		return cmd_vm(opts, true);
 	if (!strcmp(cmd, "vm-resume"))
 		return cmd_vm(opts, false);
 	fprintf(stderr, "svff: unknown command '%s' (commands: console, status, monitor, attach, "
-		"detach, vm-suspend, vm-resume; see 'svff --help')\n", cmd);
+		"detach, init, bind, unbind, vm-suspend, vm-resume; see 'svff --help')\n", cmd);
 	return SVFF_EXIT_USAGE;
 }

@@ -19,6 +19,7 @@ struct cli_opts {
 	bool read_only;
 	const char *theme;	/* --theme, NULL: the config's, then "default" */
 	const char *event_fifo;	/* --event-fifo: device events for fixture trees */
+	const char *log;	/* --log FILE: the journal of every change */
 	int argc;		/* the subcommand and its arguments */
 	char **argv;
 };

@@ -30,6 +30,10 @@ static void usage(FILE *out)
 		"                            pass a VF to a VM as a managed PCI hostdev\n"
 		"  detach VF [VM] [--live|--config|--both] [--timeout SEC] [--dry-run]\n"
 		"                            take a VF back from its VM\n"
+		"  init [PF...] [--dry-run]  apply the configured layout: queue budgets, VF count,\n"
+		"                            VF drivers, VF assignments (all configured PFs by default)\n"
+		"  bind FUNCTION DRIVER [--dry-run], unbind FUNCTION [--dry-run]\n"
+		"                            move a function between drivers\n"
 		"  vm-suspend VM, vm-resume VM\n"
 		"                            pause / resume a whole VM (not the VF pause)\n"
 		"\n"
@@ -41,6 +45,7 @@ static void usage(FILE *out)
 		"  -r, --read-only           inspect only: refuse every command that changes something\n"
 		"  -t, --theme NAME          console theme: default, light, high-contrast, monochrome\n"
 		"                            (or a path to a .theme file)\n"
+		"      --log FILE            append every change svff makes to FILE (syslog always)\n"
 		"      --event-fifo PATH     read device events (\"ACTION BDF\" lines) from a FIFO:\n"
 		"                            the event source for --sysfs-root trees\n"
 		"  -h, --help                show this help and exit\n"
@@ -59,6 +64,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'f' },
 		{ "theme", required_argument, NULL, 't' },
 		{ "event-fifo", required_argument, NULL, 'E' },
+		{ "log", required_argument, NULL, 'L' },
 		{ "read-only", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -89,6 +95,9 @@ int main(int argc, char **argv)
 			break;
 		case 'E':
 			opts.event_fifo = optarg;
+			break;
+		case 'L':
+			opts.log = optarg;
 			break;
 		case 'r':
 			opts.read_only = true;

@@ -1,0 +1,80 @@
+/* svff — the operations as plans: a list of steps, shown by --dry-run,
+ * logged when run, each checked after it runs, undone in reverse when a
+ * later one fails, so that a failed operation leaves the host as it found
+ * it.  Steps capture the state they change when they run (not when the
+ * plan is made), so a plan can name VFs that do not exist yet. */
+#ifndef SVFF_OPS_H
+#define SVFF_OPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "svff/config.h"
+#include "svff/devevent.h"
+#include "svff/error.h"
+#include "svff/host.h"
+#include "svff/virt.h"
+
+struct svff_ops_ctx {
+	struct svff_host *host;
+	struct svff_virt *virt;			/* NULL: no VM steps */
+	const struct svff_config *cfg;		/* the allow-list and layouts */
+	struct svff_evsrc *events;		/* how the host learns what happened */
+	int timeout_ms;				/* per step, waiting for its effect */
+	void (*log)(void *data, const char *line);	/* the journal */
+	void *log_data;
+};
+
+enum svff_step_kind {
+	SVFF_STEP_QMAX,		/* write a function's qdma/qmax */
+	SVFF_STEP_NUMVFS,	/* write a PF's sriov_numvfs (and wait for the VFs) */
+	SVFF_STEP_DRIVER,	/* move a function (or a PF's VF n) to a driver */
+	SVFF_STEP_ATTACH,	/* attach a PF's VF n to a VM */
+};
+
+struct svff_step {
+	enum svff_step_kind kind;
+	char bdf[SVFF_BDF_LEN];		/* the function, or the PF for "VF n of" steps */
+	long vf;			/* VF index, -1: bdf itself */
+	long value;			/* QMAX, NUMVFS */
+	char driver[64];		/* DRIVER: "" means unbound */
+	char vm[SVFF_NAME_LEN];		/* ATTACH */
+	char desc[256];
+	/* captured when run, for the undo */
+	bool done;
+	long old_value;
+	char old_driver[64];
+	char target[SVFF_BDF_LEN];
+	struct svff_vf_state { char driver[64]; long qmax; } *old_vfs;
+	size_t n_old_vfs;
+};
+
+struct svff_plan {
+	char title[128];
+	struct svff_step *steps;
+	size_t n, cap;
+	struct svff_strlist notes;	/* what the plan chose not to do, and why */
+};
+
+/* init: the config's layout for the named PFs (all configured PFs when
+ * n_pfs is 0).  An empty plan means there is nothing to change. */
+int svff_plan_init(struct svff_ops_ctx *ctx, char *const *pfs, size_t n_pfs, struct svff_plan *plan,
+		   struct svff_err *err);
+/* bind FUNCTION DRIVER / unbind FUNCTION (driver "" unbinds). */
+int svff_plan_driver(struct svff_ops_ctx *ctx, const char *bdf, const char *driver,
+		     struct svff_plan *plan, struct svff_err *err);
+
+/* Runs the plan; on failure undoes the completed steps in reverse and says
+ * what failed and what was undone. */
+int svff_plan_run(struct svff_ops_ctx *ctx, struct svff_plan *plan, struct svff_err *err);
+void svff_plan_free(struct svff_plan *plan);
+
+/* One lock for every svff that changes the host.  Fails at once (EAGAIN)
+ * with the holder's pid when another svff holds it. */
+int svff_lock_acquire(const char *path, int *fd, struct svff_err *err);
+void svff_lock_release(int fd);
+
+/* Applies every event waiting in src to the host. */
+void svff_ops_sync(struct svff_ops_ctx *ctx);
+
+#endif

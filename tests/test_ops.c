@@ -1,0 +1,342 @@
+/* Unit tests: the kernel model's rules, and the operations as plans:
+ * init from scratch, init twice, dry runs, a failure injected at every
+ * write leaving the tree exactly as it was, the lock, bind/unbind. */
+#include "config.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "host_internal.h"
+#include "kmodel.h"
+#include "svff/config.h"
+#include "svff/ops.h"
+#include "testutil.h"
+
+struct fx {
+	char *root;
+	struct svff_host *host;
+	struct svff_kmodel *km;
+	struct svff_config *cfg;
+	struct svff_ops_ctx ctx;
+	char conf[64];
+};
+
+static const char *layout =
+	"allow = ( \"0000:01:00.0\", \"0000:01:00.2\" );\n"
+	"pfs = (\n"
+	"  { pf = \"0000:01:00.2\"; num_vfs = 3; qmax = 64; vf_driver = \"vfio-pci\"; },\n"
+	"  { pf = \"0000:01:00.0\"; num_vfs = 2; vf_qmax = 16; vf_driver = \"qdma-vf\"; }\n"
+	");\n";
+
+static int setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof(*fx));
+	struct svff_err err = { 0 };
+	FILE *f;
+
+	fx->root = testutil_host_new("qdma-host");
+	assert_int_equal(svff_host_new(fx->root, &fx->host, &err), 0);
+	assert_int_equal(svff_host_scan(fx->host, &err), 0);
+	assert_int_equal(svff_kmodel_new(svff_host_sysfs(fx->host), NULL, &fx->km, &fx->ctx.events, &err), 0);
+	snprintf(fx->conf, sizeof(fx->conf), "/tmp/svff-ops-XXXXXX");
+	close(mkstemp(fx->conf));
+	f = fopen(fx->conf, "w");
+	fputs(layout, f);
+	fclose(f);
+	assert_int_equal(svff_config_load(fx->conf, true, &fx->cfg, &err), 0);
+	fx->ctx.host = fx->host;
+	fx->ctx.cfg = fx->cfg;
+	fx->ctx.timeout_ms = 500;
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	svff_kmodel_free(fx->km);
+	svff_evsrc_free(fx->ctx.events);
+	svff_host_free(fx->host);
+	svff_config_free(fx->cfg);
+	unlink(fx->conf);
+	testutil_rmtree(fx->root);
+	free(fx);
+	return 0;
+}
+
+static int wr(struct fx *fx, const char *rel, const char *value, struct svff_err *err)
+{
+	int rc = svff_sysfs_write(svff_host_sysfs(fx->host), rel, value, err);
+
+	svff_ops_sync(&fx->ctx);
+	return rc;
+}
+
+static const struct svff_function *fn(struct fx *fx, const char *bdf)
+{
+	return svff_host_find(fx->host, bdf);
+}
+
+/* ---- the kernel model ------------------------------------------------------ */
+
+static void test_kmodel_numvfs_rules(void **state)
+{
+	struct fx *fx = *state;
+	struct svff_err err = { 0 };
+
+	/* iov.c: > sriov_totalvfs is ERANGE, garbage EINVAL, the same value a
+	 * no-op, non-zero while non-zero EBUSY, no PF driver ENOENT */
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:01:00.2/sriov_numvfs", "64", &err), -ERANGE);
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:01:00.2/sriov_numvfs", "two", &err), -EINVAL);
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:01:00.0/sriov_numvfs", "4", &err), 0);
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:01:00.0/sriov_numvfs", "3", &err), -EBUSY);
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:01:00.3/sriov_numvfs", "1", &err), -ENOENT);
+	/* creation: VFs appear, autoprobe binds the QDMA VF driver */
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:01:00.2/sriov_numvfs", "2", &err), 0);
+	assert_int_equal(fn(fx, "0000:01:00.2")->sriov.num_vfs, 2);
+	assert_non_null(fn(fx, "0000:01:10.3"));
+	assert_string_equal(fn(fx, "0000:01:10.3")->driver, "qdma-vf");
+	/* removal */
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:01:00.2/sriov_numvfs", "0", &err), 0);
+	assert_null(fn(fx, "0000:01:10.3"));
+	assert_int_equal(fn(fx, "0000:01:00.2")->n_vfs, 0);
+}
+
+static void test_kmodel_driver_rules(void **state)
+{
+	struct fx *fx = *state;
+	struct svff_err err = { 0 };
+
+	/* vfio-pci has no ID table: a plain bind does not match */
+	assert_int_equal(wr(fx, "bus/pci/drivers/qdma-vf/unbind", "0000:01:00.6", &err), 0);
+	assert_string_equal(fn(fx, "0000:01:00.6")->driver, "");
+	assert_int_equal(wr(fx, "bus/pci/drivers/vfio-pci/bind", "0000:01:00.6", &err), -ENODEV);
+	/* unbind from a driver the device is not on */
+	assert_int_equal(wr(fx, "bus/pci/drivers/qdma-vf/unbind", "0000:01:00.4", &err), -ENODEV);
+	/* driver_override + drivers_probe */
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:01:00.6/driver_override", "vfio-pci", &err), 0);
+	assert_int_equal(wr(fx, "bus/pci/drivers_probe", "0000:01:00.6", &err), 0);
+	assert_string_equal(fn(fx, "0000:01:00.6")->driver, "vfio-pci");
+	assert_string_equal(fn(fx, "0000:01:00.6")->driver_override, "vfio-pci");
+	/* binding a bound device is busy */
+	assert_int_equal(wr(fx, "bus/pci/drivers/qdma-vf/bind", "0000:01:00.6", &err), -EBUSY);
+	/* clearing the override */
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:01:00.6/driver_override", "\n", &err), 0);
+	/* the kernel sends no uevent for driver_override: re-read */
+	svff_host_apply_event(fx->host, "change", "0000:01:00.6", &err);
+	assert_string_equal(fn(fx, "0000:01:00.6")->driver_override, "");
+}
+
+static void test_kmodel_queue_pool(void **state)
+{
+	struct fx *fx = *state;
+	struct svff_err err = { 0 };
+
+	/* the card has 2048 queues; 512 + 256 + 8 + 8 are taken */
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:01:00.2/qdma/qmax", "1264", &err), 0);
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:01:00.2/qdma/qmax", "1265", &err), -ENOSPC);
+	assert_non_null(strstr(err.msg, "1264 of the card's 2048 free"));
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:01:00.2/qdma/qmax", "-1", &err), -EINVAL);
+	/* another card has its own pool */
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:02:00.0/qdma/qmax", "1920", &err), 0);
+}
+
+/* ---- plans ------------------------------------------------------------------- */
+
+static int snap_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw);
+static FILE *snap_out;
+static size_t snap_root_len;
+
+/* Everything in the tree: names, link targets, file contents. */
+static char *snapshot(const char *root)
+{
+	char *buf = NULL;
+	size_t len = 0;
+
+	snap_out = open_memstream(&buf, &len);
+	snap_root_len = strlen(root);
+	nftw(root, snap_entry, 32, FTW_PHYS);
+	fclose(snap_out);
+	return buf;
+}
+
+static int snap_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)ftw;
+	fprintf(snap_out, "%s ", path + snap_root_len);
+	if (flag == FTW_SL) {
+		char t[4096];
+		ssize_t n = readlink(path, t, sizeof(t) - 1);
+
+		fprintf(snap_out, "-> %.*s", (int)(n > 0 ? n : 0), t);
+	} else if (S_ISREG(st->st_mode)) {
+		FILE *f = fopen(path, "r");
+		int c;
+
+		while (f && (c = fgetc(f)) != EOF)
+			fputc(c, snap_out);
+		if (f)
+			fclose(f);
+	}
+	fputc('\n', snap_out);
+	return 0;
+}
+
+static void test_init_and_again(void **state)
+{
+	struct fx *fx = *state;
+	struct svff_plan plan;
+	struct svff_err err = { 0 };
+
+	assert_int_equal(svff_plan_init(&fx->ctx, NULL, 0, &plan, &err), 0);
+	assert_int_equal(plan.n, 11);
+	assert_int_equal(svff_plan_run(&fx->ctx, &plan, &err), 0);
+	svff_plan_free(&plan);
+	assert_int_equal(fn(fx, "0000:01:00.2")->sriov.num_vfs, 3);
+	assert_int_equal(fn(fx, "0000:01:00.2")->qdma.qmax, 64);
+	assert_string_equal(fn(fx, "0000:01:10.4")->driver, "vfio-pci");
+	assert_int_equal(fn(fx, "0000:01:00.0")->sriov.num_vfs, 2);
+	assert_string_equal(fn(fx, "0000:01:00.5")->driver, "qdma-vf");
+	assert_int_equal(fn(fx, "0000:01:00.5")->qdma.qmax, 16);
+	assert_null(fn(fx, "0000:01:00.6"));
+	/* idempotent: the second time there is nothing to do */
+	assert_int_equal(svff_plan_init(&fx->ctx, NULL, 0, &plan, &err), 0);
+	assert_int_equal(plan.n, 0);
+	svff_plan_free(&plan);
+}
+
+static void test_dry_run_changes_nothing(void **state)
+{
+	struct fx *fx = *state;
+	struct svff_plan plan;
+	struct svff_err err = { 0 };
+	char *before = snapshot(fx->root), *after;
+
+	assert_int_equal(svff_plan_init(&fx->ctx, NULL, 0, &plan, &err), 0);
+	assert_true(plan.n > 0);
+	svff_plan_free(&plan);
+	after = snapshot(fx->root);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+}
+
+/* A device that stops answering at write k, for every k: the plan fails
+ * and the tree is byte for byte what it was. */
+static void test_failure_at_every_write_rolls_back(void **state)
+{
+	struct fx *fx = *state;
+	char *before = snapshot(fx->root);
+	int k, failures = 0;
+
+	for (k = 1; k < 60; k++) {
+		struct svff_plan plan;
+		struct svff_err err = { 0 };
+		char *after;
+		int rc;
+
+		assert_int_equal(svff_plan_init(&fx->ctx, NULL, 0, &plan, &err), 0);
+		svff_kmodel_fail_write(fx->km, k);
+		rc = svff_plan_run(&fx->ctx, &plan, &err);
+		svff_kmodel_fail_write(fx->km, 0);
+		svff_plan_free(&plan);
+		if (rc == 0) {
+			fprintf(stderr, "# plan went through with a failure injected at write %d\n", k);
+			break;	/* k is past the last write: the plan went through */
+		}
+		failures++;
+		assert_non_null(strstr(err.msg, "the host is as it was"));
+		svff_host_scan(fx->host, &err);
+		after = snapshot(fx->root);
+		if (strcmp(before, after))
+			fail_msg("failure at write %d left the tree changed", k);
+		free(after);
+	}
+	/* init writes 15 times here; a failure at each of them was tried */
+	assert_int_equal(failures, k - 1);
+	assert_true(failures >= 15);
+	free(before);
+}
+
+static void test_plan_refusals(void **state)
+{
+	struct fx *fx = *state;
+	struct svff_plan plan;
+	struct svff_err err = { 0 };
+	char *pfs[] = { "0000:01:00.1" };
+
+	assert_int_equal(svff_plan_init(&fx->ctx, pfs, 1, &plan, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "PF 0000:01:00.1 has no layout"));
+	assert_int_equal(svff_plan_driver(&fx->ctx, "0000:01:08.3", "qdma-vf", &plan, &err), -EPERM);
+	assert_non_null(strstr(err.msg, "not allow-listed"));
+	assert_int_equal(svff_plan_driver(&fx->ctx, "0000:01:00.5", "nvme", &plan, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "driver nvme is not loaded"));
+	assert_int_equal(svff_plan_driver(&fx->ctx, "0000:01:00.0", "", &plan, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "PF with 4 VFs"));
+}
+
+static void test_bind_unbind(void **state)
+{
+	struct fx *fx = *state;
+	struct svff_plan plan;
+	struct svff_err err = { 0 };
+
+	assert_int_equal(svff_plan_driver(&fx->ctx, "0000:01:00.5", "qdma-vf", &plan, &err), 0);
+	assert_int_equal(plan.n, 1);
+	assert_int_equal(svff_plan_run(&fx->ctx, &plan, &err), 0);
+	svff_plan_free(&plan);
+	assert_string_equal(fn(fx, "0000:01:00.5")->driver, "qdma-vf");
+	assert_int_equal(svff_plan_driver(&fx->ctx, "0000:01:00.5", "", &plan, &err), 0);
+	assert_int_equal(svff_plan_run(&fx->ctx, &plan, &err), 0);
+	svff_plan_free(&plan);
+	assert_string_equal(fn(fx, "0000:01:00.5")->driver, "");
+	assert_int_equal(svff_plan_driver(&fx->ctx, "0000:01:00.5", "", &plan, &err), 0);
+	assert_int_equal(plan.n, 0);	/* already unbound */
+	svff_plan_free(&plan);
+}
+
+static void test_lock(void **state)
+{
+	char path[] = "/tmp/svff-lock-XXXXXX";
+	struct svff_err err = { 0 };
+	int a, b;
+
+	(void)state;
+	close(mkstemp(path));
+	assert_int_equal(svff_lock_acquire(path, &a, &err), 0);
+	assert_int_equal(svff_lock_acquire(path, &b, &err), -EAGAIN);
+	assert_non_null(strstr(err.msg, "another svff (pid"));
+	assert_int_equal(b, -1);
+	svff_lock_release(a);
+	assert_int_equal(svff_lock_acquire(path, &b, &err), 0);
+	svff_lock_release(b);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_kmodel_numvfs_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kmodel_driver_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kmodel_queue_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_init_and_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dry_run_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failure_at_every_write_rolls_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bind_unbind, setup, teardown),
+		cmocka_unit_test(test_lock),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
