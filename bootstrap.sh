@@ -17,7 +17,7 @@ esac
 
 # Build tools and libraries (the Debian names ./configure asks for).
 PKGS="build-essential autoconf automake autoconf-archive pkg-config
-libncurses-dev libvirt-dev libpci-dev pci.ids libudev-dev libconfig-dev libjson-c-dev libxml2-dev"
+libncurses-dev libvirt-dev libpci-dev pci.ids libudev-dev libconfig-dev libjson-c-dev libxml2-dev libmnl-dev"
 # What the tests need on top: cmocka, umockdev (fake udev), tmux (console
 # tests), valgrind, pciutils (lspci cross-checks the fixture hosts), jq,
 # virt-xml-validate (libvirt-clients), and for the real-QEMU and libvirtd

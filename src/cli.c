@@ -22,6 +22,7 @@
 #include "svff/config.h"
 #include "svff/devevent.h"
 #include "svff/ops.h"
+#include "svff/qdma.h"
 #include "../backend/host_internal.h"
 #include "../backend/kmodel.h"
 #include "svff/host.h"
@@ -422,6 +423,133 @@ cleanup:
 	return rc;
 }
 
+/* ---- QDMA queues -------------------------------------------------------------- */
+
+static int cmd_queues(const struct cli_opts *opts)
+{
+	static const struct option longopts[] = {
+		{ "idx", required_argument, NULL, 'i' },
+		{ "num", required_argument, NULL, 'n' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "range", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct { const char *name; enum svff_xnl_cmd cmd; bool mutates; } verbs[] = {
+		{ "list", SVFF_XNL_CMD_Q_LIST, false }, { "dump", SVFF_XNL_CMD_Q_DUMP, false },
+		{ "add", SVFF_XNL_CMD_Q_ADD, true }, { "start", SVFF_XNL_CMD_Q_START, true },
+		{ "stop", SVFF_XNL_CMD_Q_STOP, true }, { "del", SVFF_XNL_CMD_Q_DEL, true },
+		{ "info", SVFF_XNL_CMD_DEV_INFO, false },
+	};
+	const char *usage = "Usage: svff queues FUNCTION list|dump [--range A-B] | add [--idx N] [--num N] "
+			    "[--mode mm|st] [--dir h2c|c2h|bi] | start|stop|del --idx N [--num N] [--mode] [--dir] | info\n";
+	struct svff_qdma_req req = { .qidx = SVFF_XNL_QIDX_AUTO, .num_q = 1 };
+	const char *mode = NULL, *dir = NULL;
+	const struct svff_function *fn;
+	struct svff_qdma_reply *reply = NULL;
+	struct svff_err err = { 0 };
+	struct svff_host *host = NULL;
+	struct svff_bdf b;
+	bool idx_given = false, mutates = false;
+	size_t v;
+	int c, rc;
+
+	optind = 0;	/* GNU getopt permutes: options may come before or after the verb */
+	while ((c = getopt_long(opts->argc, opts->argv, "i:n:m:d:R:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			req.qidx = (uint32_t)strtoul(optarg, NULL, 0);
+			idx_given = true;
+			break;
+		case 'n':
+			req.num_q = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'm':
+			mode = optarg;
+			break;
+		case 'd':
+			dir = optarg;
+			break;
+		case 'R':
+			if (sscanf(optarg, "%u-%u", &req.range_start, &req.range_end) != 2 ||
+			    req.range_end < req.range_start) {
+				fprintf(stderr, "svff: --range takes A-B with A <= B\n");
+				return SVFF_EXIT_USAGE;
+			}
+			req.range = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return SVFF_EXIT_OK;
+		default:
+			fputs(usage, stderr);
+			return SVFF_EXIT_USAGE;
+		}
+	}
+	if (opts->argc - optind != 2) {
+		fputs(usage, stderr);
+		return SVFF_EXIT_USAGE;
+	}
+	for (v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
+		if (!strcmp(opts->argv[optind + 1], verbs[v].name))
+			break;
+	if (v == sizeof(verbs) / sizeof(verbs[0])) {
+		fprintf(stderr, "svff: queues: unknown verb '%s'\n%s", opts->argv[optind + 1], usage);
+		return SVFF_EXIT_USAGE;
+	}
+	req.cmd = verbs[v].cmd;
+	mutates = verbs[v].mutates;
+	if (mutates && req.cmd != SVFF_XNL_CMD_Q_ADD && !idx_given) {
+		fprintf(stderr, "svff: queues %s needs --idx N (the first queue)\n", verbs[v].name);
+		return SVFF_EXIT_USAGE;
+	}
+	if (svff_qdma_flags(mode, dir, &req.flags, &err) < 0) {
+		fprintf(stderr, "svff: %s\n", err.msg);
+		return SVFF_EXIT_USAGE;
+	}
+	/* The driver checks no permissions on its netlink commands. */
+	if (geteuid() != 0) {
+		fprintf(stderr, "svff: queue management is for root only: the QDMA driver does not check who "
+			"asks, so svff does\n");
+		return SVFF_EXIT_FAIL;
+	}
+	if (mutates && (rc = refuse_read_only(opts)))
+		return rc;
+	if ((rc = open_host(opts, &host)))
+		return rc;
+	if (svff_bdf_parse(opts->argv[optind], &b) < 0 || !(fn = svff_host_find(host, opts->argv[optind]))) {
+		fprintf(stderr, "svff: no PCI function '%s' on this host (svff status lists them)\n", opts->argv[optind]);
+		rc = SVFF_EXIT_FAIL;
+		goto cleanup;
+	}
+	if (mutates && !svff_config_allows(cfg, host, fn)) {
+		fprintf(stderr, "svff: %s is not allow-listed: svff changes only the devices in 'allow'%s%s\n",
+			fn->name, cfg->path[0] ? " of " : " (no configuration file was read)", cfg->path);
+		rc = SVFF_EXIT_FAIL;
+		goto cleanup;
+	}
+	req.dev_idx = svff_qdma_dev_idx(&fn->bdf);
+	reply = calloc(1, sizeof(*reply));
+	if (!reply || svff_qdma_call(fn, &req, reply, &err) < 0) {
+		fprintf(stderr, "svff: %s\n", reply ? err.msg : "out of memory");
+		if (mutates)
+			audit("queues %s %s failed: %s", fn->name, verbs[v].name, err.msg);
+		rc = SVFF_EXIT_FAIL;
+		goto cleanup;
+	}
+	if (mutates)
+		audit("queues %s %s idx %u num %u flags 0x%x", fn->name, verbs[v].name, req.qidx, req.num_q, req.flags);
+	fputs(reply->msg, stdout);
+	if (reply->msg[0] && reply->msg[strlen(reply->msg) - 1] != '\n')
+		putchar('\n');
+	rc = SVFF_EXIT_OK;
+cleanup:
+	free(reply);
+	svff_host_free(host);
+	return rc;
+}
+
 static int cmd_vm(const struct cli_opts *opts, bool suspend)
 {
 	struct svff_err err = { 0 };
@@ -641,11 +769,13 @@ static int dispatch(const struct cli_opts *opts)
 		return cmd_hostdev(opts, true);
 	if (!strcmp(cmd, "init") || !strcmp(cmd, "bind") || !strcmp(cmd, "unbind"))
 		return cmd_plan(opts, cmd);
+	if (!strcmp(cmd, "queues"))
+		return cmd_queues(opts);
 	if (!strcmp(cmd, "vm-suspend"))
 		return cmd_vm(opts, true);
 	if (!strcmp(cmd, "vm-resume"))
 		return cmd_vm(opts, false);
 	fprintf(stderr, "svff: unknown command '%s' (commands: console, status, monitor, attach, "
-		"detach, init, bind, unbind, vm-suspend, vm-resume; see 'svff --help')\n", cmd);
+		"detach, init, bind, unbind, queues, vm-suspend, vm-resume; see 'svff --help')\n", cmd);
 	return SVFF_EXIT_USAGE;
 }
