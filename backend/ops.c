@@ -235,9 +235,24 @@ static int step_apply(struct svff_ops_ctx *ctx, struct svff_step *s, struct svff
 		if (svff_virt_vm_of(ctx->virt, s->target, NULL))
 			return 0;
 		journal(ctx, "attach %s to VM %s", s->target, s->vm);
-		return svff_virt_attach(ctx->virt, ctx->host, ctx->cfg, s->target, s->vm, 0, false, NULL, err);
+		return svff_virt_attach(ctx->virt, ctx->host, ctx->cfg, s->target, s->vm, SVFF_ATTACH_LIVE, false,
+					NULL, err);
+	case SVFF_STEP_DETACH:
+		if (!ctx->virt)
+			return svff_err_set(err, ENOTCONN, "detaching %s from %s needs libvirt", s->target, s->vm);
+		journal(ctx, "detach %s from VM %s", s->target, s->vm);
+		return svff_virt_detach(ctx->virt, ctx->host, ctx->cfg, s->target, s->vm, SVFF_ATTACH_LIVE,
+					ctx->timeout_ms, false, err);
 	}
 	return 0;
+}
+
+static bool live_in_vm(struct svff_ops_ctx *ctx, const char *bdf)
+{
+	const struct svff_hostdev *hd = NULL;
+	const struct svff_vm *vm = svff_virt_vm_of(ctx->virt, bdf, &hd);
+
+	return vm && vm->id >= 0 && hd->live;
 }
 
 static int step_undo(struct svff_ops_ctx *ctx, struct svff_step *s, struct svff_err *err)
@@ -269,8 +284,14 @@ static int step_undo(struct svff_ops_ctx *ctx, struct svff_step *s, struct svff_
 	case SVFF_STEP_DRIVER:
 		return move_driver(ctx, s, s->old_driver, err);
 	case SVFF_STEP_ATTACH:
-		return ctx->virt ? svff_virt_detach(ctx->virt, ctx->host, ctx->cfg, s->target, s->vm, 0,
-						    ctx->timeout_ms, false, err) : 0;
+		return ctx->virt ? svff_virt_detach(ctx->virt, ctx->host, ctx->cfg, s->target, s->vm,
+						    SVFF_ATTACH_LIVE, ctx->timeout_ms, false, err) : 0;
+	case SVFF_STEP_DETACH:
+		/* the undo puts the VF back into its VM, unless it never left */
+		if (!ctx->virt || (resolve(ctx, s, err) == 0 && live_in_vm(ctx, s->target)))
+			return 0;
+		return svff_virt_attach(ctx->virt, ctx->host, ctx->cfg, s->target, s->vm, SVFF_ATTACH_LIVE, false,
+					NULL, err);
 	}
 	return 0;
 }
@@ -288,6 +309,7 @@ int svff_plan_run(struct svff_ops_ctx *ctx, struct svff_plan *plan, struct svff_
 		if (step_apply(ctx, s, err) < 0)
 			break;
 		s->done = true;
+		s->t_done = now_ms();
 	}
 	if (i == plan->n) {
 		journal(ctx, "%s: done", plan->title);
@@ -503,6 +525,100 @@ int svff_plan_init(struct svff_ops_ctx *ctx, char *const *pfs, size_t n_pfs, str
 			svff_plan_free(plan);
 			return rc;
 		}
+	}
+	return 0;
+}
+
+int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pfname, long n, long qmax, long vf_qmax,
+		     bool disturb, struct svff_plan *plan, struct svff_err *err)
+{
+	const struct svff_function *pf;
+	struct { long idx; char bdf[SVFF_BDF_LEN]; char vm[SVFF_NAME_LEN]; char driver[64]; } held[256];
+	char drivers[256][64];
+	size_t n_held = 0;
+	struct svff_bdf b;
+	char name[SVFF_BDF_LEN], list[512] = "";
+	long cur;
+	int rc;
+
+	memset(plan, 0, sizeof(*plan));
+	snprintf(plan->title, sizeof(plan->title), "reconf %s", pfname);
+	if (svff_bdf_parse(pfname, &b) < 0)
+		return svff_err_set(err, EINVAL, "'%s' is not a PCI address", pfname);
+	svff_bdf_format(&b, name, sizeof(name));
+	if ((rc = check_function(ctx, name, &pf, err)) < 0)
+		return rc;
+	if (pf->role != SVFF_ROLE_PF)
+		return svff_err_set(err, EINVAL, "%s is not an SR-IOV physical function", name);
+	if (!pf->driver[0])
+		return svff_err_set(err, ENOENT, "PF %s has no driver: bind it first", name);
+	cur = pf->sriov.num_vfs < 0 ? 0 : pf->sriov.num_vfs;
+	if (n < 0)
+		n = cur;
+	if (n > pf->sriov.total_vfs)
+		return svff_err_set(err, ERANGE, "PF %s has at most %ld VFs (sriov_totalvfs), not %ld", name,
+				    pf->sriov.total_vfs, n);
+	if (qmax >= 0 && !pf->qdma.present)
+		return svff_err_set(err, EINVAL, "PF %s has no qdma/ group (driver %s): --qmax does not apply", name,
+				    pf->driver);
+	/* who uses the VFs now */
+	for (size_t i = 0; i < pf->n_vfs && i < 256; i++) {
+		const struct svff_function *vf = pf->vfs[i] ? svff_host_find(ctx->host, pf->vfs[i]) : NULL;
+		const struct svff_hostdev *hd = NULL;
+		const struct svff_vm *vm = vf && ctx->virt ? svff_virt_vm_of(ctx->virt, vf->name, &hd) : NULL;
+
+		snprintf(drivers[i], sizeof(drivers[i]), "%s", vf ? vf->driver : "");
+		if (vm && hd->live && vm->id >= 0 && n_held < 256) {
+			held[n_held].idx = (long)i;
+			snprintf(held[n_held].bdf, sizeof(held[0].bdf), "%s", vf->name);
+			snprintf(held[n_held].vm, sizeof(held[0].vm), "%s", vm->name);
+			n_held++;
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s in %s", strlen(list) ? ", " : "",
+				 vf->name, vm->name);
+		}
+		if (!ctx->virt && vf && !strcmp(vf->driver, "vfio-pci") && !disturb)
+			return svff_err_set(err, EAGAIN, "svff has no libvirt connection, so it cannot tell whether VMs "
+					    "use the VFs of %s on vfio-pci; run again with --yes to go ahead anyway", name);
+	}
+	if (n == cur && (qmax < 0 || qmax == pf->qdma.qmax) && vf_qmax < 0)
+		return 0;	/* nothing to do */
+	if (n_held && !disturb)
+		return svff_err_set(err, EAGAIN, "%zu VF(s) of %s are in running VMs (%s). This QEMU has no VF pause, "
+				    "so reconf detaches them (the guests see a PCI hot-unplug) and reattaches the VF "
+				    "with the same index afterwards. Run again with --yes to go ahead", n_held, name, list);
+	for (size_t k = 0; k < n_held; k++)
+		snprintf(add_step(plan, SVFF_STEP_DETACH, name, held[k].idx, "detach VF %ld (%s) from VM %s",
+				  held[k].idx, held[k].bdf, held[k].vm)->vm, SVFF_NAME_LEN, "%s", held[k].vm);
+	if (n != cur && cur > 0)
+		add_step(plan, SVFF_STEP_NUMVFS, name, -1, "remove the %ld VF(s) of %s (sriov_numvfs 0)", cur,
+			 name)->value = 0;
+	if (qmax >= 0 && qmax != pf->qdma.qmax)
+		add_step(plan, SVFF_STEP_QMAX, name, -1, "set the queue budget of %s to %ld (was %ld)", name, qmax,
+			 pf->qdma.qmax)->value = qmax;
+	if (n != cur && n > 0)
+		add_step(plan, SVFF_STEP_NUMVFS, name, -1, "enable %ld VF(s) on %s", n, name)->value = n;
+	for (long i = 0; n != cur && i < n && i < (long)pf->n_vfs && i < 256; i++) {
+		struct svff_step *s;
+
+		if (!drivers[i][0])
+			continue;
+		s = add_step(plan, SVFF_STEP_DRIVER, name, i, "bind VF %ld of %s to %s, as before", i, name, drivers[i]);
+		snprintf(s->driver, sizeof(s->driver), "%s", drivers[i]);
+	}
+	for (long i = 0; vf_qmax >= 0 && i < n; i++) {
+		const char *d = i < (long)pf->n_vfs && i < 256 ? drivers[i] : "";
+
+		if (!strcmp(d, "qdma-vf") || (!d[0] && pf->qdma_id.valid))
+			add_step(plan, SVFF_STEP_QMAX, name, i, "set the queues of VF %ld of %s to %ld", i, name,
+				 vf_qmax)->value = vf_qmax;
+	}
+	for (size_t k = 0; k < n_held; k++) {
+		if (held[k].idx < n)
+			snprintf(add_step(plan, SVFF_STEP_ATTACH, name, held[k].idx, "reattach VF %ld to VM %s",
+					  held[k].idx, held[k].vm)->vm, SVFF_NAME_LEN, "%s", held[k].vm);
+		else
+			svff_strlist_add(&plan->notes, "VF %ld (%s) of VM %s does not exist after reconf to %ld VFs: "
+					 "the VM loses it (lost assignment)", held[k].idx, held[k].bdf, held[k].vm, n);
 	}
 	return 0;
 }

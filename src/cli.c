@@ -318,6 +318,33 @@ static void print_plan(const struct svff_plan *plan)
 		printf("  %zu. %s\n", i + 1, plan->steps[i].desc);
 }
 
+/* Per VM: how long its VF was away (detach to reattach), beside the
+ * kernel's own floor: it waits 1 s after disabling VFs. */
+static void report_downtime(const struct svff_plan *plan)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct svff_step *d = &plan->steps[i];
+
+		if (d->kind != SVFF_STEP_DETACH || !d->done)
+			continue;
+		for (size_t k = i + 1; k < plan->n; k++) {
+			const struct svff_step *a = &plan->steps[k];
+
+			if (a->kind == SVFF_STEP_ATTACH && a->vf == d->vf && a->done) {
+				if (!any)
+					printf("Per VM (path: detach/reattach; the kernel alone needs >= 1000 ms):\n");
+				printf("  VM %s: VF %ld unavailable for %lld ms\n", d->vm, d->vf, a->t_done - d->t_done);
+				any = true;
+			}
+		}
+	}
+	for (size_t i = 0; i < plan->notes.len; i++)
+		if (strstr(plan->notes.items[i], "lost assignment"))
+			printf("  %s\n", plan->notes.items[i]);
+}
+
 static int cmd_plan(const struct cli_opts *opts, const char *what)
 {
 	struct svff_ops_ctx ctx = { .cfg = cfg, .timeout_ms = 5000, .log = journal_line };
@@ -330,20 +357,38 @@ static int cmd_plan(const struct cli_opts *opts, const char *what)
 	bool dry_run = false, fixture = strcmp(opts->sysfs_root, "/sys") && strcmp(opts->sysfs_root, "/sys/");
 	int rc, lockfd = -1;
 
+	long numvfs = -1, qmax = -1, vf_qmax = -1;
+	bool yes = false;
+
 	args = calloc((size_t)opts->argc + 1, sizeof(*args));
 	for (int i = 1; args && i < opts->argc; i++) {
+		long *num = NULL;
+
 		if (!strcmp(opts->argv[i], "--dry-run") || !strcmp(opts->argv[i], "-n"))
 			dry_run = true;
-		else if (opts->argv[i][0] == '-') {
+		else if (!strcmp(opts->argv[i], "--yes") || !strcmp(opts->argv[i], "-y"))
+			yes = true;
+		else if (!strcmp(what, "reconf") && (!strcmp(opts->argv[i], "--numvfs") ? (num = &numvfs) :
+			 !strcmp(opts->argv[i], "--qmax") ? (num = &qmax) :
+			 !strcmp(opts->argv[i], "--vf-qmax") ? (num = &vf_qmax) : NULL)) {
+			if (i + 1 >= opts->argc || svff_parse_long(opts->argv[i + 1], num) < 0 || *num < 0) {
+				fprintf(stderr, "svff: %s takes a number (0 or more)\n", opts->argv[i]);
+				free(args);
+				return SVFF_EXIT_USAGE;
+			}
+			i++;
+		} else if (opts->argv[i][0] == '-') {
 			fprintf(stderr, "svff: %s: unknown option %s\n", what, opts->argv[i]);
 			free(args);
 			return SVFF_EXIT_USAGE;
 		} else
 			args[n_args++] = opts->argv[i];
 	}
-	if (!args || (!strcmp(what, "bind") && n_args != 2) || (!strcmp(what, "unbind") && n_args != 1)) {
+	if (!args || (!strcmp(what, "bind") && n_args != 2) || (!strcmp(what, "unbind") && n_args != 1) ||
+	    (!strcmp(what, "reconf") && (n_args != 1 || (numvfs < 0 && qmax < 0 && vf_qmax < 0)))) {
 		fprintf(stderr, "Usage: svff init [PF...] [--dry-run] | bind FUNCTION DRIVER [--dry-run] | "
-			"unbind FUNCTION [--dry-run]\n");
+			"unbind FUNCTION [--dry-run] |\n       reconf PF [--numvfs N] [--qmax Q] [--vf-qmax Q] "
+			"[--yes] [--dry-run]\n");
 		free(args);
 		return SVFF_EXIT_USAGE;
 	}
@@ -369,6 +414,10 @@ static int cmd_plan(const struct cli_opts *opts, const char *what)
 	if (!strcmp(what, "init")) {
 		open_virt(opts, &ctx.virt, &verr);
 		rc = svff_plan_init(&ctx, args, n_args, &plan, &err);
+	} else if (!strcmp(what, "reconf")) {
+		open_virt(opts, &ctx.virt, &verr);
+		ctx.timeout_ms = 10000;
+		rc = svff_plan_reconf(&ctx, args[0], numvfs, qmax, vf_qmax, yes, &plan, &err);
 	} else {
 		open_virt(opts, &ctx.virt, &verr);
 		rc = svff_plan_driver(&ctx, args[0], !strcmp(what, "bind") ? args[1] : "", &plan, &err);
@@ -410,6 +459,7 @@ static int cmd_plan(const struct cli_opts *opts, const char *what)
 		printf("%s: done\n", plan.title);
 		rc = SVFF_EXIT_OK;
 	}
+	report_downtime(&plan);
 cleanup:
 	if (j.file)
 		fclose(j.file);
@@ -767,7 +817,7 @@ static int dispatch(const struct cli_opts *opts)
 		return cmd_hostdev(opts, false);
 	if (!strcmp(cmd, "detach"))
 		return cmd_hostdev(opts, true);
-	if (!strcmp(cmd, "init") || !strcmp(cmd, "bind") || !strcmp(cmd, "unbind"))
+	if (!strcmp(cmd, "init") || !strcmp(cmd, "bind") || !strcmp(cmd, "unbind") || !strcmp(cmd, "reconf"))
 		return cmd_plan(opts, cmd);
 	if (!strcmp(cmd, "queues"))
 		return cmd_queues(opts);
@@ -776,6 +826,6 @@ static int dispatch(const struct cli_opts *opts)
 	if (!strcmp(cmd, "vm-resume"))
 		return cmd_vm(opts, false);
 	fprintf(stderr, "svff: unknown command '%s' (commands: console, status, monitor, attach, "
-		"detach, init, bind, unbind, queues, vm-suspend, vm-resume; see 'svff --help')\n", cmd);
+		"detach, init, reconf, bind, unbind, queues, vm-suspend, vm-resume; see 'svff --help')\n", cmd);
 	return SVFF_EXIT_USAGE;
 }

@@ -32,6 +32,8 @@ static void usage(FILE *out)
 		"                            take a VF back from its VM\n"
 		"  init [PF...] [--dry-run]  apply the configured layout: queue budgets, VF count,\n"
 		"                            VF drivers, VF assignments (all configured PFs by default)\n"
+		"  reconf PF [--numvfs N] [--qmax Q] [--vf-qmax Q] [--yes] [--dry-run]\n"
+		"                            change a PF's VF count or queue budgets while VMs run\n"
 		"  bind FUNCTION DRIVER [--dry-run], unbind FUNCTION [--dry-run]\n"
 		"                            move a function between drivers\n"
 		"  queues FUNCTION list|dump|add|start|stop|del|info [--idx N] [--num N]\n"

@@ -306,6 +306,64 @@ static void test_bind_unbind(void **state)
 	svff_plan_free(&plan);
 }
 
+static void test_reconf(void **state)
+{
+	struct fx *fx = *state;
+	struct svff_plan plan;
+	struct svff_err err = { 0 };
+
+	/* without libvirt, VFs on vfio-pci might be in VMs: ask first */
+	assert_int_equal(svff_plan_reconf(&fx->ctx, "0000:01:00.0", 2, -1, -1, false, &plan, &err), -EAGAIN);
+	assert_non_null(strstr(err.msg, "--yes"));
+	assert_int_equal(svff_plan_reconf(&fx->ctx, "0000:01:00.0", 2, -1, 4, true, &plan, &err), 0);
+	assert_int_equal(svff_plan_run(&fx->ctx, &plan, &err), 0);
+	svff_plan_free(&plan);
+	/* the surviving indices keep their drivers */
+	assert_int_equal(fn(fx, "0000:01:00.0")->sriov.num_vfs, 2);
+	assert_string_equal(fn(fx, "0000:01:00.4")->driver, "vfio-pci");
+	assert_string_equal(fn(fx, "0000:01:00.5")->driver, "vfio-pci");
+	assert_null(fn(fx, "0000:01:00.6"));
+	/* up again, with a queue budget */
+	assert_int_equal(svff_plan_reconf(&fx->ctx, "0000:01:00.2", 2, 32, -1, false, &plan, &err), 0);
+	assert_int_equal(svff_plan_run(&fx->ctx, &plan, &err), 0);
+	svff_plan_free(&plan);
+	assert_int_equal(fn(fx, "0000:01:00.2")->qdma.qmax, 32);
+	assert_int_equal(fn(fx, "0000:01:00.2")->sriov.num_vfs, 2);
+	assert_int_equal(svff_plan_reconf(&fx->ctx, "0000:01:00.2", 99, -1, -1, false, &plan, &err), -ERANGE);
+	assert_int_equal(svff_plan_reconf(&fx->ctx, "0000:01:00.2", 2, 32, -1, false, &plan, &err), 0);
+	assert_int_equal(plan.n, 0);	/* nothing to do */
+	svff_plan_free(&plan);
+}
+
+static void test_reconf_failure_at_every_write(void **state)
+{
+	struct fx *fx = *state;
+	char *before = snapshot(fx->root);
+	int k;
+
+	for (k = 1; k < 60; k++) {
+		struct svff_plan plan;
+		struct svff_err err = { 0 };
+		char *after;
+		int rc;
+
+		assert_int_equal(svff_plan_reconf(&fx->ctx, "0000:01:00.0", 3, 600, 4, true, &plan, &err), 0);
+		svff_kmodel_fail_write(fx->km, k);
+		rc = svff_plan_run(&fx->ctx, &plan, &err);
+		svff_kmodel_fail_write(fx->km, 0);
+		svff_plan_free(&plan);
+		if (rc == 0)
+			break;
+		svff_host_scan(fx->host, &err);
+		after = snapshot(fx->root);
+		if (strcmp(before, after))
+			fail_msg("reconf: failure at write %d left the tree changed", k);
+		free(after);
+	}
+	assert_true(k > 8);
+	free(before);
+}
+
 static void test_lock(void **state)
 {
 	char path[] = "/tmp/svff-lock-XXXXXX";
@@ -335,6 +393,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failure_at_every_write_rolls_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bind_unbind, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reconf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reconf_failure_at_every_write, setup, teardown),
 		cmocka_unit_test(test_lock),
 	};
 

@@ -30,6 +30,7 @@ enum svff_step_kind {
 	SVFF_STEP_NUMVFS,	/* write a PF's sriov_numvfs (and wait for the VFs) */
 	SVFF_STEP_DRIVER,	/* move a function (or a PF's VF n) to a driver */
 	SVFF_STEP_ATTACH,	/* attach a PF's VF n to a VM */
+	SVFF_STEP_DETACH,	/* detach a PF's VF n from its VM (live) */
 };
 
 struct svff_step {
@@ -42,6 +43,7 @@ struct svff_step {
 	char desc[256];
 	/* captured when run, for the undo */
 	bool done;
+	long long t_done;		/* monotonic ms when it completed */
 	long old_value;
 	char old_driver[64];
 	char target[SVFF_BDF_LEN];
@@ -60,6 +62,12 @@ struct svff_plan {
  * n_pfs is 0).  An empty plan means there is nothing to change. */
 int svff_plan_init(struct svff_ops_ctx *ctx, char *const *pfs, size_t n_pfs, struct svff_plan *plan,
 		   struct svff_err *err);
+/* reconf: a PF's VF count and queue budgets while VMs use its VFs.  VFs
+ * in running VMs are detached and reattached at the same index (the guest
+ * sees a hot-unplug): refused unless disturb is true.  -1 leaves a value. */
+int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pf, long num_vfs, long qmax, long vf_qmax,
+		     bool disturb, struct svff_plan *plan, struct svff_err *err);
+
 /* bind FUNCTION DRIVER / unbind FUNCTION (driver "" unbinds). */
 int svff_plan_driver(struct svff_ops_ctx *ctx, const char *bdf, const char *driver,
 		     struct svff_plan *plan, struct svff_err *err);
