@@ -13,11 +13,15 @@
 
 #include "console.h"
 #include "svff/devevent.h"
+#include "svff/ops.h"
+#include "svff/qdma.h"
 #include "svff/host.h"
 #include "svff/theme.h"
 #include "svff/virt.h"
 #include "../backend/evloop.h"
 #include "../backend/fifo_source.h"
+#include "../backend/host_internal.h"
+#include "../backend/kmodel.h"
 #include "../backend/udev.h"
 #include "../ui/console.h"
 
@@ -26,8 +30,11 @@ struct app {
 	const struct svff_config *cfg;
 	struct svff_host *host;
 	struct svff_virt *virt;
-	struct svff_evsrc *src;
+	struct svff_evsrc *src;		/* udev, or the FIFO for a fixture tree */
+	struct svff_kmodel *km;		/* a fixture tree's kernel */
+	struct svff_evsrc *km_src;	/* its uevents */
 	struct ui_console *ui;
+	char lock_path[4200];
 	bool quit;
 };
 
@@ -93,8 +100,119 @@ static int op_resume(void *ctx, const char *vm, struct svff_err *err)
 	return rc;
 }
 
+static void op_journal(void *data, const char *line)
+{
+	struct app *app = data;
+
+	openlog("svff", LOG_PID, LOG_USER);
+	syslog(LOG_NOTICE, "console: %s", line);
+	closelog();
+	if (strncmp(line, "write ", 6))
+		ui_console_log(app->ui, UI_INFO, "%s", line);
+}
+
+static struct svff_ops_ctx ops_ctx(struct app *app)
+{
+	return (struct svff_ops_ctx){
+		.host = app->host, .virt = app->virt, .cfg = app->cfg,
+		.events = app->km_src ? app->km_src : app->src, .timeout_ms = 10000,
+		.log = op_journal, .log_data = app,
+	};
+}
+
+static int make_plan(struct app *app, const char *what, const char *pf, long numvfs, bool disturb,
+		     struct svff_plan *plan, struct svff_err *err)
+{
+	struct svff_ops_ctx ctx = ops_ctx(app);
+	char *pfs[] = { (char *)pf };
+
+	if (!strcmp(what, "init"))
+		return svff_plan_init(&ctx, pfs, 1, plan, err);
+	return svff_plan_reconf(&ctx, pf, numvfs, -1, -1, disturb, plan, err);
+}
+
+static int op_plan(void *data, const char *what, const char *pf, long numvfs, char *text, size_t len,
+		   bool *disturbs, struct svff_err *err)
+{
+	struct app *app = data;
+	struct svff_plan plan;
+	size_t off = 0;
+	int rc = make_plan(app, what, pf, numvfs, true, &plan, err);
+
+	if (rc < 0)
+		return rc;
+	*disturbs = false;
+	text[0] = '\0';
+	for (size_t i = 0; i < plan.n && off < len; i++) {
+		*disturbs |= plan.steps[i].kind == SVFF_STEP_DETACH;
+		off += (size_t)snprintf(text + off, len - off, "%s%zu. %s", i ? "\n" : "", i + 1, plan.steps[i].desc);
+	}
+	for (size_t i = 0; i < plan.notes.len && off < len; i++)
+		off += (size_t)snprintf(text + off, len - off, "\n! %s", plan.notes.items[i]);
+	rc = (int)plan.n;
+	svff_plan_free(&plan);
+	return rc;
+}
+
+static int op_run(void *data, const char *what, const char *pf, long numvfs, char *report, size_t len,
+		  struct svff_err *err)
+{
+	struct app *app = data;
+	struct svff_ops_ctx ctx = ops_ctx(app);
+	struct svff_plan plan;
+	size_t off = 0;
+	int rc, lockfd = -1;
+
+	if (app->opts->read_only)
+		return svff_err_set(err, EPERM, "svff runs with --read-only");
+	if ((rc = make_plan(app, what, pf, numvfs, true, &plan, err)) < 0)
+		return rc;
+	if (svff_lock_acquire(strcmp(app->opts->sysfs_root, "/sys") ? app->lock_path : "/run/svff.lock",
+			      &lockfd, err) < 0) {
+		svff_plan_free(&plan);
+		return -err->code;
+	}
+	rc = svff_plan_run(&ctx, &plan, err);
+	svff_lock_release(lockfd);
+	report[0] = '\0';
+	for (size_t i = 0; rc == 0 && i < plan.n; i++) {
+		const struct svff_step *d = &plan.steps[i];
+
+		for (size_t k = i + 1; d->kind == SVFF_STEP_DETACH && k < plan.n; k++)
+			if (plan.steps[k].kind == SVFF_STEP_ATTACH && plan.steps[k].vf == d->vf && off < len)
+				off += (size_t)snprintf(report + off, len - off, "%sVM %s: VF %ld away %lld ms",
+							off ? "; " : "", d->vm, d->vf, plan.steps[k].t_done - d->t_done);
+	}
+	svff_plan_free(&plan);
+	return rc;
+}
+
+static int op_queues(void *data, const char *bdf, char *text, size_t len, struct svff_err *err)
+{
+	struct app *app = data;
+	const struct svff_function *fn = svff_host_find(app->host, bdf);
+	struct svff_qdma_req req = { .cmd = SVFF_XNL_CMD_Q_LIST };
+	struct svff_qdma_reply *reply;
+	int rc;
+
+	if (!fn)
+		return svff_err_set(err, ENODEV, "no function %s", bdf);
+	if (geteuid() != 0)
+		return svff_err_set(err, EPERM, "queue management is for root only");
+	reply = calloc(1, sizeof(*reply));
+	if (!reply)
+		return svff_err_set(err, ENOMEM, "out of memory");
+	req.dev_idx = svff_qdma_dev_idx(&fn->bdf);
+	rc = svff_qdma_call(fn, &req, reply, err);
+	if (rc == 0)
+		snprintf(text, len, "%s", reply->msg[0] ? reply->msg : "(no queues)");
+	free(reply);
+	return rc;
+}
+
 static const struct ui_ops ops = {
 	.attach = op_attach, .detach = op_detach, .vm_suspend = op_suspend, .vm_resume = op_resume,
+	.plan = op_plan, .run = op_run, .queues = op_queues,
 };
 
 /* ---- events ----------------------------------------------------------------------- */
@@ -155,6 +273,19 @@ static void on_src(int watch, int fd, int events, void *opaque)
 	while (app->src->ops->next(app->src, &ev, &err) > 0)
 		if (svff_host_apply_event(app->host, ev.action, ev.bdf, &err) < 0)
 			ui_console_log(app->ui, UI_WARNING, "%s", err.msg);
+}
+
+static void on_km_src(int watch, int fd, int events, void *opaque)
+{
+	struct app *app = opaque;
+	struct svff_devevent ev;
+	struct svff_err err = { 0 };
+
+	(void)watch;
+	(void)fd;
+	(void)events;
+	while (app->km_src->ops->next(app->km_src, &ev, &err) > 0)
+		svff_host_apply_event(app->host, ev.action, ev.bdf, &err);
 }
 
 static void on_stdin(int watch, int fd, int events, void *opaque)
@@ -242,6 +373,22 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 		svff_evsrc_free(app.src);
 		return SVFF_EXIT_ENV;
 	}
+	/* a fixture tree has no kernel: the model answers the console's writes */
+	if (strcmp(opts->sysfs_root, "/sys") && strcmp(opts->sysfs_root, "/sys/")) {
+		char *slash;
+
+		if (svff_kmodel_new(svff_host_sysfs(app.host), NULL, &app.km, &app.km_src, &err) < 0) {
+			fprintf(stderr, "svff: %s\n", err.msg);
+			svff_host_free(app.host);
+			svff_evsrc_free(app.src);
+			return SVFF_EXIT_ENV;
+		}
+		snprintf(app.lock_path, sizeof(app.lock_path), "%s", opts->sysfs_root);
+		slash = strrchr(app.lock_path, '/');
+		if (slash && slash != app.lock_path)
+			*slash = '\0';
+		strncat(app.lock_path, "/svff.lock", sizeof(app.lock_path) - strlen(app.lock_path) - 1);
+	}
 	svff_virt_new(uri, opts->read_only, &app.virt, &verr);
 	load_theme(theme, &set.theme, theme_msg, sizeof(theme_msg));
 	if (!strcmp(set.theme.name, "monochrome") || getenv("NO_COLOR"))
@@ -278,6 +425,8 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 
 	if (app.src)
 		svff_loop_add_fd(app.src->ops->fd(app.src), POLLIN, on_src, &app, NULL);
+	if (app.km_src)
+		svff_loop_add_fd(app.km_src->ops->fd(app.km_src), POLLIN, on_km_src, &app, NULL);
 	svff_loop_add_fd(STDIN_FILENO, POLLIN, on_stdin, &app, NULL);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGWINCH);
@@ -297,6 +446,8 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 	close(sfd);
 cleanup:
 	ui_console_free(app.ui);
+	svff_kmodel_free(app.km);
+	svff_evsrc_free(app.km_src);
 	svff_virt_free(app.virt);
 	svff_host_free(app.host);
 	svff_evsrc_free(app.src);

@@ -13,7 +13,7 @@
 #include "pane.h"
 
 enum { P_CARDS, P_PFS, P_VFS, P_VMS, P_DETAILS, P_LOG, P_COUNT };
-enum mode { M_NORMAL, M_FILTER, M_HELP, M_PICK, M_CONFIRM };
+enum mode { M_NORMAL, M_FILTER, M_HELP, M_PICK, M_CONFIRM, M_PROMPT, M_MESSAGE };
 
 #define LOG_MAX 500
 
@@ -49,6 +49,11 @@ struct ui_console {
 	enum ui_action confirm_action;
 	char confirm_arg[SVFF_NAME_LEN];
 	int help_top;
+	char prompt_pf[SVFF_BDF_LEN];	/* reconf: the PF and the typed count */
+	char prompt_buf[8];
+	long confirm_num;
+	char message[4096];		/* a text popup (queues) */
+	char message_title[96];
 };
 
 /* ---- helpers panes use ------------------------------------------------------ */
@@ -444,6 +449,15 @@ static void draw_fbar(struct ui_console *c)
 		put(y, 0, COLS, style(c, SVFF_EL_FUNCTION_LABEL), line);
 		return;
 	}
+	if (c->mode == M_PROMPT) {
+		char line[160];
+		const struct svff_function *pf = svff_host_find(c->host, c->prompt_pf);
+
+		snprintf(line, sizeof(line), "Reconf %s: VF count (now %ld, at most %ld): %s_   (Enter: plan, Esc: cancel)",
+			 c->prompt_pf, pf ? pf->sriov.num_vfs : -1, pf ? pf->sriov.total_vfs : -1, c->prompt_buf);
+		put(y, 0, COLS, style(c, SVFF_EL_FUNCTION_LABEL), line);
+		return;
+	}
 	if (c->status[0]) {
 		put(y, 0, COLS, style(c, c->status_level == UI_ERROR ? SVFF_EL_ERROR :
 				      c->status_level == UI_WARNING ? SVFF_EL_WARNING : SVFF_EL_FUNCTION_LABEL),
@@ -615,6 +629,18 @@ static void draw_confirm(struct ui_console *c)
 	put(y + h - 2, x + 2, w - 4, style(c, SVFF_EL_DIALOG_BUTTON), "y: go ahead    n/Esc: cancel");
 }
 
+static void draw_message(struct ui_console *c)
+{
+	int w = COLS > 82 ? 80 : COLS - 2, lines = 0, h, y, x;
+	struct emit_box b;
+
+	wrap(c->message, w - 4, count_emit, &lines);
+	h = lines + 3;
+	draw_box(c, h, w, &y, &x, c->message_title);
+	b = (struct emit_box){ c, y, x, w, 0, h - 2 };
+	wrap(c->message, w - 4, emit_box, &b);
+}
+
 void ui_console_draw(struct ui_console *c)
 {
 	static const char *const titles[P_COUNT] = {
@@ -645,6 +671,8 @@ void ui_console_draw(struct ui_console *c)
 		draw_picker(c);
 	else if (c->mode == M_CONFIRM)
 		draw_confirm(c);
+	else if (c->mode == M_MESSAGE)
+		draw_message(c);
 	refresh();
 	c->dirty = false;
 }
@@ -674,6 +702,45 @@ static const char *selected_vm(struct ui_console *c)
 	vf = ui_console_selected(c, &ui_vf_pane);
 	vm = vf && c->virt ? svff_virt_vm_of(c->virt, vf, NULL) : NULL;
 	return vm ? vm->name : NULL;
+}
+
+static void confirm(struct ui_console *c, enum ui_action a, const char *arg, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* The PF an action on PFs means: the selected PF, or the selected VF's. */
+static const char *selected_pf(struct ui_console *c)
+{
+	const char *vf;
+	const struct svff_function *fn;
+
+	if (c->focus == P_PFS)
+		return ui_console_selected(c, &ui_pf_pane);
+	if (c->focus == P_VFS && (vf = ui_console_selected(c, &ui_vf_pane)) &&
+	    (fn = svff_host_find(c->host, vf)) && fn->physfn[0])
+		return fn->physfn;
+	return NULL;
+}
+
+static void start_plan(struct ui_console *c, enum ui_action a, const char *pf, long numvfs)
+{
+	struct svff_err err = { 0 };
+	char text[3000];
+	bool disturbs = false;
+	int n = c->ops->plan(c->ctx, a == UI_ACTION_INIT ? "init" : "reconf", pf, numvfs, text, sizeof(text),
+			     &disturbs, &err);
+
+	if (n < 0) {
+		ui_console_log(c, UI_ERROR, "%s %s: %s", actions[a].name, pf, err.msg);
+		return;
+	}
+	if (n == 0) {
+		set_status(c, UI_INFO, "%s %s: nothing to do, the host already matches", actions[a].name, pf);
+		return;
+	}
+	snprintf(c->pending_vf, sizeof(c->pending_vf), "%s", pf);
+	c->confirm_num = numvfs;
+	confirm(c, a, pf, "%s %s: %d step(s)%s\n%s", a == UI_ACTION_INIT ? "Init" : "Reconf", pf, n,
+		disturbs ? "\n! VMs lose their VFs for a moment: the guests see a PCI hot-unplug" : "", text);
 }
 
 static void start_attach(struct ui_console *c)
@@ -759,6 +826,18 @@ static void run_confirmed(struct ui_console *c)
 		if (rc == 0)
 			ui_console_log(c, UI_INFO, "suspended VM %s", c->confirm_arg);
 		break;
+	case UI_ACTION_INIT:
+	case UI_ACTION_RECONF: {
+		char report[512];
+		const char *what = c->confirm_action == UI_ACTION_INIT ? "init" : "reconf";
+
+		ui_console_log(c, UI_INFO, "%s %s ...", what, c->confirm_arg);
+		ui_console_draw(c);
+		rc = c->ops->run(c->ctx, what, c->confirm_arg, c->confirm_num, report, sizeof(report), &err);
+		if (rc == 0)
+			ui_console_log(c, UI_INFO, "%s %s: done%s%s", what, c->confirm_arg, report[0] ? "; " : "", report);
+		break;
+	}
 	default:
 		break;
 	}
@@ -768,8 +847,6 @@ static void run_confirmed(struct ui_console *c)
 	ui_console_model_changed(c);
 }
 
-static void confirm(struct ui_console *c, enum ui_action a, const char *arg, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 static void confirm(struct ui_console *c, enum ui_action a, const char *arg, const char *fmt, ...)
 {
 	va_list ap;
@@ -842,10 +919,42 @@ static int do_action(struct ui_console *c, enum ui_action a)
 		ui_console_model_changed(c);
 		break;
 	case UI_ACTION_INIT:
-	case UI_ACTION_RECONF:
+		if (!(vf = selected_pf(c))) {
+			set_status(c, UI_WARNING, "init: select a PF (or one of its VFs)");
+			break;
+		}
+		start_plan(c, a, vf, -1);
+		break;
+	case UI_ACTION_RECONF: {
+		const struct svff_function *pf;
+
+		if (!(vf = selected_pf(c)) || !(pf = svff_host_find(c->host, vf))) {
+			set_status(c, UI_WARNING, "reconf: select a PF (or one of its VFs)");
+			break;
+		}
+		snprintf(c->prompt_pf, sizeof(c->prompt_pf), "%s", pf->name);
+		snprintf(c->prompt_buf, sizeof(c->prompt_buf), "%ld", pf->sriov.num_vfs);
+		c->mode = M_PROMPT;
+		break;
+	}
+	case UI_ACTION_QUEUES: {
+		const char *fnb = c->focus == P_PFS ? ui_console_selected(c, &ui_pf_pane) :
+				  c->focus == P_VFS ? ui_console_selected(c, &ui_vf_pane) : NULL;
+
+		if (!fnb) {
+			set_status(c, UI_WARNING, "queues: select a PF or a VF");
+			break;
+		}
+		if (c->ops->queues(c->ctx, fnb, c->message, sizeof(c->message), &err) < 0) {
+			ui_console_log(c, UI_ERROR, "queues %s: %s", fnb, err.msg);
+			break;
+		}
+		snprintf(c->message_title, sizeof(c->message_title), " QDMA queues of %s (any key closes) ", fnb);
+		c->mode = M_MESSAGE;
+		break;
+	}
 	case UI_ACTION_PAUSE:
 	case UI_ACTION_UNPAUSE:
-	case UI_ACTION_QUEUES:
 		set_status(c, UI_WARNING, "%s: not available yet in this version of svff", actions[a].name);
 		ui_console_log(c, UI_WARNING, "%s: not available yet", actions[a].name);
 		break;
@@ -971,6 +1080,33 @@ static int key_pick(struct ui_console *c, int ch)
 	return UI_HANDLED | UI_REDRAW;
 }
 
+static int key_prompt(struct ui_console *c, int ch)
+{
+	size_t n = strlen(c->prompt_buf);
+
+	if (ch == 27) {
+		c->mode = M_NORMAL;
+		set_status(c, UI_INFO, "reconf cancelled");
+	} else if (ch == '\r' || ch == '\n' || ch == KEY_ENTER) {
+		char *end;
+		long v = strtol(c->prompt_buf, &end, 10);
+
+		c->mode = M_NORMAL;
+		if (!n || *end || v < 0)
+			set_status(c, UI_WARNING, "reconf: a VF count is a number, 0 or more");
+		else
+			start_plan(c, UI_ACTION_RECONF, c->prompt_pf, v);
+	} else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		if (n)
+			c->prompt_buf[n - 1] = '\0';
+	} else if (isdigit(ch) && n + 1 < sizeof(c->prompt_buf)) {
+		c->prompt_buf[n] = (char)ch;
+		c->prompt_buf[n + 1] = '\0';
+	}
+	c->dirty = true;
+	return UI_HANDLED | UI_REDRAW;
+}
+
 int ui_console_input(struct ui_console *c)
 {
 	int ch, res = 0;
@@ -983,9 +1119,13 @@ int ui_console_input(struct ui_console *c)
 		}
 		switch (c->mode) {
 		case M_HELP:
+		case M_MESSAGE:
 			c->mode = M_NORMAL;
 			c->dirty = true;
 			res |= UI_REDRAW;
+			break;
+		case M_PROMPT:
+			res |= key_prompt(c, ch);
 			break;
 		case M_FILTER:
 			res |= key_filter(c, ch);

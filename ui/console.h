@@ -19,6 +19,15 @@ struct ui_ops {
 	int (*detach)(void *ctx, const char *vf, struct svff_err *err);
 	int (*vm_suspend)(void *ctx, const char *vm, struct svff_err *err);
 	int (*vm_resume)(void *ctx, const char *vm, struct svff_err *err);
+	/* Operations as plans: what = "init" or "reconf" (numvfs for reconf).
+	 * plan fills text with the steps and returns how many there are;
+	 * *disturbs tells whether guests would see a hot-unplug. */
+	int (*plan)(void *ctx, const char *what, const char *pf, long numvfs, char *text, size_t len,
+		    bool *disturbs, struct svff_err *err);
+	int (*run)(void *ctx, const char *what, const char *pf, long numvfs, char *report, size_t len,
+		   struct svff_err *err);
+	/* The QDMA driver's queue list for a function. */
+	int (*queues)(void *ctx, const char *fn, char *text, size_t len, struct svff_err *err);
 };
 
 struct ui_settings {
