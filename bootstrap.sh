@@ -78,7 +78,7 @@ demo)
 	lab="$(mktemp -d /tmp/svff-demo-XXXXXX)"
 	trap 'rm -rf "$lab"' EXIT INT TERM
 	./svff-mkhost qdma-host "$lab/sys"
-	set -- --sysfs-root "$lab/sys" --connect "test://$PWD/tests/lab.xml" --config tests/svff-test.conf
+	set -- --sysfs-root "$lab/sys" --connect "test://$PWD/tests/lab.xml" --config tests/demo.conf
 	if [ -t 0 ] && [ -t 1 ]; then
 		./svff "$@" --event-fifo "$lab/events" console
 	else
