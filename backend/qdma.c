@@ -160,10 +160,15 @@ static int family_msg_cb(const struct nlmsghdr *nlh, void *data)
 static int resolve_family(struct mnl_socket *nl, const char *name, uint16_t *id, struct svff_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
 	struct genlmsghdr *genl;
 	uint32_t seq = (uint32_t)time(NULL), port = mnl_socket_get_portid(nl);
 	ssize_t n;
+
+	/* libmnl leaves attribute padding as it finds it: no stack bytes
+	 * may leave the process */
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
 
 	nlh->nlmsg_type = GENL_ID_CTRL;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
