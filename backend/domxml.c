@@ -26,8 +26,7 @@ static long attr_num(xmlNodePtr node, const char *name)
 	return n;
 }
 
-static int add_hostdev(struct svff_vm *vm, const char *bdf, const char *alias, bool managed,
-		       bool live)
+int svff_vm_add_hostdev(struct svff_vm *vm, const char *bdf, const char *alias, bool managed, bool live)
 {
 	struct svff_hostdev *hd;
 
@@ -112,7 +111,7 @@ int svff_domxml_read(const char *xml, bool live, struct svff_vm *vm, struct svff
 			continue;
 		}
 		snprintf(bdf, sizeof(bdf), "%04lx:%02lx:%02lx.%lx", d, b, s, f);
-		rc = add_hostdev(vm, bdf, alias, managed && !xmlStrcmp(managed, (const xmlChar *)"yes"), live);
+		rc = svff_vm_add_hostdev(vm, bdf, alias, managed && !xmlStrcmp(managed, (const xmlChar *)"yes"), live);
 		xmlFree(managed);
 		if (rc < 0) {
 			rc = svff_err_set(err, ENOMEM, "out of memory");

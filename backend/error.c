@@ -54,6 +54,9 @@ int svff_strlist_add(struct svff_strlist *list, const char *fmt, ...)
 	char *s;
 	int n;
 
+	/* callers that do not want the notes pass no list */
+	if (!list)
+		return 0;
 	va_start(ap, fmt);
 	n = vasprintf(&s, fmt, ap);
 	va_end(ap);

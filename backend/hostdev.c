@@ -82,12 +82,6 @@ static int group_member(const char *bdf, void *data)
 	return 0;
 }
 
-static unsigned vir_flags(unsigned flags)
-{
-	return (flags & SVFF_ATTACH_LIVE ? VIR_DOMAIN_AFFECT_LIVE : 0) |
-	       (flags & SVFF_ATTACH_CONFIG ? VIR_DOMAIN_AFFECT_CONFIG : 0);
-}
-
 static bool vm_active(const struct svff_vm *vm)
 {
 	return vm->id >= 0;
@@ -134,9 +128,8 @@ int svff_virt_attach(struct svff_virt *virt, const struct svff_host *host,
 	const struct svff_hostdev *hd;
 	const struct svff_vm *vm, *holder;
 	struct group_check gc = { .host = host };
-	char xml[512], name[SVFF_BDF_LEN];
+	char xml[512], name[SVFF_BDF_LEN], msg[SVFF_ERR_MSG_MAX];
 	struct svff_bdf b;
-	virDomainPtr dom;
 	int rc;
 
 	if (svff_bdf_parse(vf, &b) < 0)
@@ -158,6 +151,9 @@ int svff_virt_attach(struct svff_virt *virt, const struct svff_host *host,
 	if (!flags)
 		flags = vm_active(vm) ? SVFF_ATTACH_LIVE : SVFF_ATTACH_CONFIG;
 	holder = svff_virt_vm_of(virt, name, &hd);
+	/* a VF in the VM's definition only may still go into the running VM */
+	if (holder == vm && !hd->live && flags == SVFF_ATTACH_LIVE && vm_active(vm))
+		holder = NULL;
 	if (holder == vm)
 		return svff_err_set(err, EEXIST, "%s is already attached to VM %s (%s)", name, vm->name,
 				    hd->live ? "live" : "in its definition");
@@ -194,17 +190,9 @@ int svff_virt_attach(struct svff_virt *virt, const struct svff_host *host,
 		return rc;
 	if (dry_run)
 		return 0;
-	dom = virDomainLookupByName(svff_virt_conn(virt), vm->name);
-	if (!dom)
-		return svff_err_set(err, ENOENT, "VM %s: %s", vmname, svff_virt_last_error());
-	rc = virDomainAttachDeviceFlags(dom, xml, vir_flags(flags));
-	/* read the error before virDomainFree resets it */
-	if (rc < 0)
-		rc = svff_err_set(err, EIO, "attaching %s to VM %s failed; the VM is unchanged. libvirt: %s",
-				  name, vmname, svff_virt_last_error());
-	virDomainFree(dom);
-	if (rc < 0)
-		return rc;
+	if (svff_virt_device(virt, true, vm->name, name, xml, flags, msg, sizeof(msg)) < 0)
+		return svff_err_set(err, EIO, "attaching %s to VM %s failed; the VM is unchanged. %s",
+				    name, vmname, msg);
 	svff_virt_refresh_vm(virt, vmname);
 	return 0;
 }
@@ -215,9 +203,8 @@ int svff_virt_detach(struct svff_virt *virt, const struct svff_host *host,
 {
 	const struct svff_hostdev *hd = NULL;
 	const struct svff_vm *vm;
-	char xml[512], name[SVFF_BDF_LEN], alias[64], vmn[SVFF_NAME_LEN];
+	char xml[512], name[SVFF_BDF_LEN], alias[64], vmn[SVFF_NAME_LEN], msg[SVFF_ERR_MSG_MAX];
 	struct svff_bdf b;
-	virDomainPtr dom;
 	unsigned before = 0;
 	long long deadline;
 	bool live_gone = false;
@@ -253,19 +240,13 @@ int svff_virt_detach(struct svff_virt *virt, const struct svff_host *host,
 		return 0;
 	snprintf(vmn, sizeof(vmn), "%s", vm->name);
 	snprintf(alias, sizeof(alias), "%s", hd->alias);
-	dom = virDomainLookupByName(svff_virt_conn(virt), vmn);
-	if (!dom)
-		return svff_err_set(err, ENOENT, "VM %s: %s", vmn, svff_virt_last_error());
 	/* Live first, and the definition only once the guest has let go, so a
 	 * guest that never acks leaves the VM as it was. */
 	if (flags & SVFF_ATTACH_LIVE) {
 		before = svff_virt_removed_count(virt, vmn, alias);
-		if (virDomainDetachDeviceFlags(dom, xml, VIR_DOMAIN_AFFECT_LIVE) < 0) {
-			rc = svff_err_set(err, EIO, "detaching %s from VM %s failed; the VM is unchanged. "
-					  "libvirt: %s", name, vmn, svff_virt_last_error());
-			virDomainFree(dom);
-			return rc;
-		}
+		if (svff_virt_device(virt, false, vmn, name, xml, SVFF_ATTACH_LIVE, msg, sizeof(msg)) < 0)
+			return svff_err_set(err, EIO, "detaching %s from VM %s failed; the VM is unchanged. "
+					    "%s", name, vmn, msg);
 		deadline = svff_loop_now_ms() + timeout_ms;
 		while (!live_gone) {
 			const struct svff_hostdev *now = NULL;
@@ -283,24 +264,18 @@ int svff_virt_detach(struct svff_virt *virt, const struct svff_host *host,
 		}
 		svff_virt_refresh_vm(virt, vmn);
 		vm = svff_virt_vm_of(virt, name, &hd);
-		if (vm && hd->live) {
-			virDomainFree(dom);
+		if (vm && hd->live)
 			return svff_err_set(err, ETIMEDOUT, "guest did not release the device: %s is still in "
 					    "VM %s after %d s (the guest OS must acknowledge a PCI hot-unplug). "
 					    "Its definition was not changed; try again, or detach with --config "
 					    "to drop it at the next boot", name, vmn, timeout_ms / 1000);
-		}
 	}
 	if (flags & SVFF_ATTACH_CONFIG) {
-		if (virDomainDetachDeviceFlags(dom, xml, VIR_DOMAIN_AFFECT_CONFIG) < 0) {
-			rc = svff_err_set(err, EIO, "removing %s from VM %s's definition failed%s. libvirt: %s",
-					  name, vmn, flags & SVFF_ATTACH_LIVE ? " (it was detached from the running VM)" : "",
-					  svff_virt_last_error());
-			virDomainFree(dom);
-			return rc;
-		}
+		if (svff_virt_device(virt, false, vmn, name, xml, SVFF_ATTACH_CONFIG, msg, sizeof(msg)) < 0)
+			return svff_err_set(err, EIO, "removing %s from VM %s's definition failed%s. %s",
+					    name, vmn, flags & SVFF_ATTACH_LIVE ? " (it was detached from the running VM)" : "",
+					    msg);
 	}
-	virDomainFree(dom);
 	svff_virt_refresh_vm(virt, vmn);
 	return 0;
 }

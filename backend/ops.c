@@ -94,7 +94,8 @@ static int write_attr(struct svff_ops_ctx *ctx, const char *bdf, const char *att
 	char rel[PATH_MAX];
 
 	snprintf(rel, sizeof(rel), "bus/pci/devices/%s/%s", bdf, attr);
-	journal(ctx, "write %s to %s", value, rel);
+	/* "\n" clears driver_override: show it as the empty string it is */
+	journal(ctx, "write %s to %s", strcmp(value, "\n") ? value : "\"\"", rel);
 	return svff_sysfs_write(svff_host_sysfs(ctx->host), rel, value, err);
 }
 
@@ -191,7 +192,45 @@ static int move_driver(struct svff_ops_ctx *ctx, struct svff_step *s, const char
 	return 0;
 }
 
+/* ---- pause ------------------------------------------------------------------------------ */
+
+/* QEMU lets go of the device first; only then can the host take the VF
+ * from vfio-pci (the kernel would wait for the VFIO fd otherwise). */
+static int pause_vf(struct svff_ops_ctx *ctx, struct svff_step *s, struct svff_err *err)
+{
+	if (!ctx->virt)
+		return svff_err_set(err, ENOTCONN, "pausing %s needs libvirt", s->target);
+	if (!svff_virt_vf_paused(ctx->virt, s->target, NULL)) {
+		journal(ctx, "device_pause %s in VM %s", s->target, s->vm);
+		if (svff_virt_device_pause(ctx->virt, s->target, true, err) < 0)
+			return -err->code;
+	}
+	return move_driver(ctx, s, "", err);
+}
+
+/* The reverse: the VF (perhaps a new one at the same address) goes to
+ * vfio-pci, then QEMU reopens it. */
+static int unpause_vf(struct svff_ops_ctx *ctx, struct svff_step *s, struct svff_err *err)
+{
+	if (!ctx->virt)
+		return svff_err_set(err, ENOTCONN, "unpausing %s needs libvirt", s->target);
+	if (move_driver(ctx, s, "vfio-pci", err) < 0)
+		return -err->code;
+	if (!svff_virt_vf_paused(ctx->virt, s->target, NULL))
+		return 0;
+	journal(ctx, "device_pause %s in VM %s off", s->target, s->vm);
+	return svff_virt_device_pause(ctx->virt, s->target, false, err);
+}
+
 /* ---- steps ------------------------------------------------------------------------------ */
+
+static bool live_in_vm(struct svff_ops_ctx *ctx, const char *bdf)
+{
+	const struct svff_hostdev *hd = NULL;
+	const struct svff_vm *vm = svff_virt_vm_of(ctx->virt, bdf, &hd);
+
+	return vm && vm->id >= 0 && hd->live;
+}
 
 static int step_apply(struct svff_ops_ctx *ctx, struct svff_step *s, struct svff_err *err)
 {
@@ -232,7 +271,7 @@ static int step_apply(struct svff_ops_ctx *ctx, struct svff_step *s, struct svff
 	case SVFF_STEP_ATTACH:
 		if (!ctx->virt)
 			return svff_err_set(err, ENOTCONN, "attaching %s to %s needs libvirt", s->target, s->vm);
-		if (svff_virt_vm_of(ctx->virt, s->target, NULL))
+		if (live_in_vm(ctx, s->target))
 			return 0;
 		journal(ctx, "attach %s to VM %s", s->target, s->vm);
 		return svff_virt_attach(ctx->virt, ctx->host, ctx->cfg, s->target, s->vm, SVFF_ATTACH_LIVE, false,
@@ -243,16 +282,12 @@ static int step_apply(struct svff_ops_ctx *ctx, struct svff_step *s, struct svff
 		journal(ctx, "detach %s from VM %s", s->target, s->vm);
 		return svff_virt_detach(ctx->virt, ctx->host, ctx->cfg, s->target, s->vm, SVFF_ATTACH_LIVE,
 					ctx->timeout_ms, false, err);
+	case SVFF_STEP_PAUSE:
+		return pause_vf(ctx, s, err);
+	case SVFF_STEP_UNPAUSE:
+		return unpause_vf(ctx, s, err);
 	}
 	return 0;
-}
-
-static bool live_in_vm(struct svff_ops_ctx *ctx, const char *bdf)
-{
-	const struct svff_hostdev *hd = NULL;
-	const struct svff_vm *vm = svff_virt_vm_of(ctx->virt, bdf, &hd);
-
-	return vm && vm->id >= 0 && hd->live;
 }
 
 static int step_undo(struct svff_ops_ctx *ctx, struct svff_step *s, struct svff_err *err)
@@ -292,6 +327,14 @@ static int step_undo(struct svff_ops_ctx *ctx, struct svff_step *s, struct svff_
 			return 0;
 		return svff_virt_attach(ctx->virt, ctx->host, ctx->cfg, s->target, s->vm, SVFF_ATTACH_LIVE, false,
 					NULL, err);
+	case SVFF_STEP_PAUSE:
+		if (!ctx->virt || resolve(ctx, s, err) < 0 || !svff_host_find(ctx->host, s->target))
+			return 0;
+		return unpause_vf(ctx, s, err);
+	case SVFF_STEP_UNPAUSE:
+		if (!ctx->virt || resolve(ctx, s, err) < 0 || !svff_host_find(ctx->host, s->target))
+			return 0;
+		return pause_vf(ctx, s, err);
 	}
 	return 0;
 }
@@ -533,9 +576,9 @@ int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pfname, long n, long 
 		     bool disturb, struct svff_plan *plan, struct svff_err *err)
 {
 	const struct svff_function *pf;
-	struct { long idx; char bdf[SVFF_BDF_LEN]; char vm[SVFF_NAME_LEN]; char driver[64]; } held[256];
+	struct { long idx; char bdf[SVFF_BDF_LEN]; char vm[SVFF_NAME_LEN]; bool pause; } held[256];
 	char drivers[256][64];
-	size_t n_held = 0;
+	size_t n_held = 0, n_detach = 0;
 	struct svff_bdf b;
 	char name[SVFF_BDF_LEN], list[512] = "";
 	long cur;
@@ -568,8 +611,12 @@ int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pfname, long n, long 
 		const struct svff_vm *vm = vf && ctx->virt ? svff_virt_vm_of(ctx->virt, vf->name, &hd) : NULL;
 
 		snprintf(drivers[i], sizeof(drivers[i]), "%s", vf ? vf->driver : "");
+		if (vm && hd->live && vm->id >= 0 && svff_virt_vf_paused(ctx->virt, vf->name, NULL))
+			return svff_err_set(err, EBUSY, "VF %s is paused in VM %s: unpause it first (svff unpause %s)",
+					    vf->name, vm->name, vf->name);
 		if (vm && hd->live && vm->id >= 0 && n_held < 256) {
 			held[n_held].idx = (long)i;
+			held[n_held].pause = false;
 			snprintf(held[n_held].bdf, sizeof(held[0].bdf), "%s", vf->name);
 			snprintf(held[n_held].vm, sizeof(held[0].vm), "%s", vm->name);
 			n_held++;
@@ -582,13 +629,39 @@ int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pfname, long n, long 
 	}
 	if (n == cur && (qmax < 0 || qmax == pf->qdma.qmax) && vf_qmax < 0)
 		return 0;	/* nothing to do */
-	if (n_held && !disturb)
-		return svff_err_set(err, EAGAIN, "%zu VF(s) of %s are in running VMs (%s). This QEMU has no VF pause, "
-				    "so reconf detaches them (the guests see a PCI hot-unplug) and reattaches the VF "
-				    "with the same index afterwards. Run again with --yes to go ahead", n_held, name, list);
-	for (size_t k = 0; k < n_held; k++)
-		snprintf(add_step(plan, SVFF_STEP_DETACH, name, held[k].idx, "detach VF %ld (%s) from VM %s",
-				  held[k].idx, held[k].bdf, held[k].vm)->vm, SVFF_NAME_LEN, "%s", held[k].vm);
+	/* per VM: pause where its QEMU can, detach where it cannot */
+	list[0] = '\0';
+	for (size_t k = 0; k < n_held; k++) {
+		char why[300] = "";
+		bool yes = false;
+
+		if (held[k].idx < n && svff_virt_pause_supported(ctx->virt, held[k].vm, &yes, why, sizeof(why), err) < 0)
+			return -err->code;
+		held[k].pause = yes;
+		if (!yes) {
+			n_detach++;
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s in %s", strlen(list) ? ", " : "",
+				 held[k].bdf, held[k].vm);
+			if (held[k].idx < n)
+				svff_strlist_add(&plan->notes, "%s: VF %ld (%s) takes the detach/reattach path", why,
+						 held[k].idx, held[k].bdf);
+		}
+	}
+	if (n_detach && !disturb) {
+		svff_strlist_clear(&plan->notes);
+		return svff_err_set(err, EAGAIN, "%zu VF(s) of %s are in running VMs without VF pause (%s): reconf "
+				    "detaches them (the guests see a PCI hot-unplug) and reattaches the VF with the same "
+				    "index afterwards. Run again with --yes to go ahead", n_detach, name, list);
+	}
+	for (size_t k = 0; k < n_held; k++) {
+		if (held[k].pause)
+			snprintf(add_step(plan, SVFF_STEP_PAUSE, name, held[k].idx, "pause VF %ld (%s) in VM %s "
+					  "(device_pause) and release it", held[k].idx, held[k].bdf, held[k].vm)->vm,
+				 SVFF_NAME_LEN, "%s", held[k].vm);
+		else
+			snprintf(add_step(plan, SVFF_STEP_DETACH, name, held[k].idx, "detach VF %ld (%s) from VM %s",
+					  held[k].idx, held[k].bdf, held[k].vm)->vm, SVFF_NAME_LEN, "%s", held[k].vm);
+	}
 	if (n != cur && cur > 0)
 		add_step(plan, SVFF_STEP_NUMVFS, name, -1, "remove the %ld VF(s) of %s (sriov_numvfs 0)", cur,
 			 name)->value = 0;
@@ -613,7 +686,11 @@ int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pfname, long n, long 
 				 vf_qmax)->value = vf_qmax;
 	}
 	for (size_t k = 0; k < n_held; k++) {
-		if (held[k].idx < n)
+		if (held[k].idx < n && held[k].pause)
+			snprintf(add_step(plan, SVFF_STEP_UNPAUSE, name, held[k].idx, "bind VF %ld to vfio-pci and "
+					  "unpause it in VM %s", held[k].idx, held[k].vm)->vm, SVFF_NAME_LEN, "%s",
+				 held[k].vm);
+		else if (held[k].idx < n)
 			snprintf(add_step(plan, SVFF_STEP_ATTACH, name, held[k].idx, "reattach VF %ld to VM %s",
 					  held[k].idx, held[k].vm)->vm, SVFF_NAME_LEN, "%s", held[k].vm);
 		else
@@ -621,6 +698,84 @@ int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pfname, long n, long 
 					 "the VM loses it (lost assignment)", held[k].idx, held[k].bdf, held[k].vm, n);
 	}
 	return 0;
+}
+
+int svff_plan_pause(struct svff_ops_ctx *ctx, const char *vf, bool pause, struct svff_plan *plan,
+		    struct svff_err *err)
+{
+	const struct svff_function *fn;
+	const struct svff_hostdev *hd = NULL;
+	const struct svff_vm *vm;
+	struct svff_bdf b;
+	char name[SVFF_BDF_LEN], why[300];
+	struct svff_step *s;
+	bool yes;
+	int rc;
+
+	memset(plan, 0, sizeof(*plan));
+	snprintf(plan->title, sizeof(plan->title), "%s %s", pause ? "pause" : "unpause", vf);
+	if (svff_bdf_parse(vf, &b) < 0)
+		return svff_err_set(err, EINVAL, "'%s' is not a PCI address (expected e.g. 0000:01:00.4)", vf);
+	svff_bdf_format(&b, name, sizeof(name));
+	if ((rc = check_function(ctx, name, &fn, err)) < 0)
+		return rc;
+	if (fn->role != SVFF_ROLE_VF)
+		return svff_err_set(err, EINVAL, "%s is not a virtual function: svff pauses VFs in VMs", name);
+	if (!ctx->virt)
+		return svff_err_set(err, ENOTCONN, "%s needs libvirt, and svff has no connection", plan->title);
+	vm = svff_virt_vm_of(ctx->virt, name, &hd);
+	if (!vm || !hd->live || vm->id < 0)
+		return svff_err_set(err, ENOENT, "%s is not in a running VM: only a VF a guest holds can be %s", name,
+				    pause ? "paused" : "unpaused");
+	if (pause && svff_virt_vf_paused(ctx->virt, name, NULL))
+		return svff_err_set(err, EALREADY, "%s is already paused in VM %s (svff unpause %s)", name, vm->name,
+				    name);
+	if (!pause && !svff_virt_vf_paused(ctx->virt, name, NULL))
+		return svff_err_set(err, EINVAL, "%s is not paused: nothing to unpause", name);
+	if ((rc = svff_virt_pause_supported(ctx->virt, vm->name, &yes, why, sizeof(why), err)) < 0)
+		return rc;
+	if (!yes)
+		return svff_err_set(err, ENOTSUP, "%s; nothing was changed (pause needs the SVFF-patched QEMU, see "
+				    "README)", why);
+	if (pause)
+		s = add_step(plan, SVFF_STEP_PAUSE, name, -1, "pause %s in VM %s (device_pause) and release it from "
+			     "vfio-pci", name, vm->name);
+	else
+		s = add_step(plan, SVFF_STEP_UNPAUSE, name, -1, "bind %s to vfio-pci and unpause it in VM %s", name,
+			     vm->name);
+	snprintf(s->vm, sizeof(s->vm), "%s", vm->name);
+	return 0;
+}
+
+size_t svff_plan_downtime(const struct svff_plan *plan, struct svff_strlist *lines)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct svff_step *d = &plan->steps[i];
+		enum svff_step_kind back = d->kind == SVFF_STEP_PAUSE ? SVFF_STEP_UNPAUSE : SVFF_STEP_ATTACH;
+
+		if ((d->kind != SVFF_STEP_DETACH && d->kind != SVFF_STEP_PAUSE) || !d->done || d->vf < 0)
+			continue;
+		for (size_t k = i + 1; k < plan->n; k++) {
+			const struct svff_step *a = &plan->steps[k];
+
+			if (a->kind == back && a->vf == d->vf && a->done) {
+				svff_strlist_add(lines, "VM %s: VF %ld %s, unavailable for %lld ms (the kernel alone "
+						 "needs >= 1000 ms to disable VFs)", d->vm, d->vf,
+						 d->kind == SVFF_STEP_PAUSE ? "paused and unpaused (guest kept the device)" :
+						 "detached and reattached (guest saw a hot-unplug)", a->t_done - d->t_done);
+				n++;
+			}
+		}
+	}
+	for (size_t i = 0; i < plan->notes.len; i++) {
+		if (strstr(plan->notes.items[i], "lost assignment")) {
+			svff_strlist_add(lines, "%s", plan->notes.items[i]);
+			n++;
+		}
+	}
+	return n;
 }
 
 int svff_plan_driver(struct svff_ops_ctx *ctx, const char *bdf, const char *driver,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <libvirt/libvirt.h>
+#include <libvirt/libvirt-qemu.h>
 #include <libvirt/virterror.h>
 #include <libxml/xmlerror.h>
 
@@ -36,6 +37,9 @@ struct svff_virt {
 	int backoff_ms;
 	struct removed *removed;
 	size_t n_removed;
+	const struct svff_vmm_ops *vmm;
+	void *vmm_data;
+	struct svff_vfpause *pause;
 };
 
 /* libvirt prints errors to stderr unless told otherwise; that would tear
@@ -160,6 +164,15 @@ static int read_domain(virDomainPtr dom, struct svff_vm *vm, struct svff_err *er
 	return rc;
 }
 
+static int read_vm(struct svff_virt *virt, virDomainPtr dom, struct svff_vm *vm, struct svff_err *err)
+{
+	int rc = read_domain(dom, vm, err);
+
+	if (rc == 0 && virt->vmm && virt->vmm->hostdevs)
+		virt->vmm->hostdevs(virt->vmm_data, vm);
+	return rc;
+}
+
 static int vm_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct svff_vm *)a)->name, ((const struct svff_vm *)b)->name);
@@ -175,7 +188,7 @@ static void refresh_dom(struct svff_virt *virt, virDomainPtr dom, const char *de
 
 	virDomainGetUUIDString(dom, uuid);
 	old = vm_by_uuid(virt, uuid, &pos);
-	if (read_domain(dom, &vm, &err) < 0) {
+	if (read_vm(virt, dom, &vm, &err) < 0) {
 		if (old) {
 			char name[SVFF_NAME_LEN];
 
@@ -233,7 +246,7 @@ static int read_all(struct svff_virt *virt, struct svff_err *err)
 	for (int i = 0; i < n; i++) {
 		struct svff_err e = { 0 };
 
-		if (virt->vms && read_domain(doms[i], &virt->vms[virt->n_vms], &e) == 0)
+		if (virt->vms && read_vm(virt, doms[i], &virt->vms[virt->n_vms], &e) == 0)
 			virt->n_vms++;
 		virDomainFree(doms[i]);
 	}
@@ -461,6 +474,7 @@ void svff_virt_free(struct svff_virt *virt)
 		vm_clear(&virt->vms[i]);
 	free(virt->vms);
 	free(virt->removed);
+	svff_vfpause_free(virt->pause);
 	free(virt->uri);
 	free(virt);
 }
@@ -545,4 +559,80 @@ int svff_virt_suspend(struct svff_virt *virt, const char *vm, struct svff_err *e
 int svff_virt_resume(struct svff_virt *virt, const char *vm, struct svff_err *err)
 {
 	return vm_op(virt, vm, false, err);
+}
+
+/* ---- the device and monitor provider --------------------------------------- */
+
+void svff_virt_set_vmm(struct svff_virt *virt, const struct svff_vmm_ops *ops, void *data)
+{
+	struct svff_err err = { 0 };
+
+	virt->vmm = ops;
+	virt->vmm_data = data;
+	if (virt->conn)
+		read_all(virt, &err);
+}
+
+const char *svff_virt_vmm_name(const struct svff_virt *virt)
+{
+	return virt->vmm ? virt->vmm->name : NULL;
+}
+
+struct svff_vfpause **svff_virt_pause_slot(struct svff_virt *virt)
+{
+	return &virt->pause;
+}
+
+int svff_virt_device(struct svff_virt *virt, bool attach, const char *vm, const char *bdf, const char *xml,
+		     unsigned flags, char *msg, size_t len)
+{
+	unsigned vflags = (flags & SVFF_ATTACH_LIVE ? VIR_DOMAIN_AFFECT_LIVE : 0) |
+			  (flags & SVFF_ATTACH_CONFIG ? VIR_DOMAIN_AFFECT_CONFIG : 0);
+	virDomainPtr dom;
+	int rc;
+
+	if (virt->vmm)
+		return (attach ? virt->vmm->attach : virt->vmm->detach)(virt->vmm_data, vm, bdf, xml, flags, msg, len);
+	dom = virDomainLookupByName(virt->conn, vm);
+	if (!dom) {
+		snprintf(msg, len, "libvirt: %s", svff_virt_last_error());
+		return -1;
+	}
+	rc = attach ? virDomainAttachDeviceFlags(dom, xml, vflags) : virDomainDetachDeviceFlags(dom, xml, vflags);
+	/* read the error before virDomainFree resets it */
+	if (rc < 0)
+		snprintf(msg, len, "libvirt: %s", svff_virt_last_error());
+	virDomainFree(dom);
+	return rc < 0 ? -1 : 0;
+}
+
+int svff_virt_monitor(struct svff_virt *virt, const char *vm, const char *cmd, char **reply,
+		      struct svff_err *err)
+{
+	char msg[SVFF_ERR_MSG_MAX];
+	virDomainPtr dom;
+	int rc;
+
+	*reply = NULL;
+	if (!virt->conn)
+		return svff_err_set(err, ENOTCONN, "not connected to libvirt (%s)", virt->uri);
+	if (virt->vmm) {
+		if (!virt->vmm->monitor)
+			return svff_err_set(err, ENOTSUP, "%s has no QEMU monitor", virt->vmm->name);
+		if (virt->vmm->monitor(virt->vmm_data, vm, cmd, reply, msg, sizeof(msg)) < 0)
+			return svff_err_set(err, EIO, "VM %s: %s", vm, msg);
+		return 0;
+	}
+	dom = virDomainLookupByName(virt->conn, vm);
+	if (!dom)
+		return svff_err_set(err, ENOENT, "VM %s: %s", vm, svff_virt_last_error());
+	rc = virDomainQemuMonitorCommand(dom, cmd, reply, VIR_DOMAIN_QEMU_MONITOR_COMMAND_DEFAULT);
+	if (rc < 0) {
+		virErrorPtr e = virGetLastError();
+
+		rc = svff_err_set(err, e && e->code == VIR_ERR_NO_SUPPORT ? ENOTSUP : EIO,
+				  "VM %s: cannot talk to its QEMU monitor: %s", vm, svff_virt_last_error());
+	}
+	virDomainFree(dom);
+	return rc < 0 ? rc : 0;
 }

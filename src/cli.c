@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <syslog.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include "console.h"
 #include "status.h"
 #include "svff/config.h"
+#include "svff/demolab.h"
 #include "svff/devevent.h"
 #include "svff/ops.h"
 #include "svff/qdma.h"
@@ -32,6 +34,28 @@
 
 /* The configuration of this run; loaded once by cli_run. */
 static struct svff_config *cfg;
+
+void cli_state_path(const struct cli_opts *opts, const char *file, char *buf, size_t len)
+{
+	char *slash;
+
+	if (!strcmp(opts->sysfs_root, "/sys") || !strcmp(opts->sysfs_root, "/sys/")) {
+		/* /run: gone at reboot, as the VMs' QEMUs are */
+		mkdir("/run/svff", 0755);
+		snprintf(buf, len, "/run/svff/%s", file);
+		return;
+	}
+	/* a fixture tree keeps its state beside itself */
+	snprintf(buf, len, "%s", opts->sysfs_root);
+	while (strlen(buf) > 1 && buf[strlen(buf) - 1] == '/')
+		buf[strlen(buf) - 1] = '\0';
+	slash = strrchr(buf, '/');
+	if (slash && slash != buf)
+		*slash = '\0';
+	else
+		snprintf(buf, len, ".");
+	snprintf(buf + strlen(buf), len - strlen(buf), "/svff-%s", file);
+}
 
 static const char *libvirt_uri(const struct cli_opts *opts)
 {
@@ -54,13 +78,23 @@ static int open_host(const struct cli_opts *opts, struct svff_host **host)
 	return SVFF_EXIT_OK;
 }
 
-/* Connects to libvirt; on failure *virt is NULL and err says why. */
+/* Connects to libvirt; on failure *virt is NULL and err says why.  The
+ * paused VFs are read from the state file (see cli_state_path). */
 static void open_virt(const struct cli_opts *opts, struct svff_virt **virt, struct svff_err *err)
 {
+	char path[4200];
+	struct svff_err perr = { 0 };
+
 	*virt = NULL;
 	if (svff_loop_init(err) < 0)
 		return;
-	svff_virt_new(libvirt_uri(opts), opts->read_only, virt, err);
+	if (svff_virt_new(libvirt_uri(opts), opts->read_only, virt, err) < 0)
+		return;
+	if (opts->demo)
+		svff_virt_set_vmm(*virt, svff_demolab_vmm(), opts->demo);
+	cli_state_path(opts, "paused", path, sizeof(path));
+	if (svff_virt_set_pause_file(*virt, path, &perr) < 0)
+		fprintf(stderr, "svff: warning: %s\n", perr.msg);
 }
 
 static int open_virt_or_fail(const struct cli_opts *opts, struct svff_virt **virt)
@@ -318,31 +352,17 @@ static void print_plan(const struct svff_plan *plan)
 		printf("  %zu. %s\n", i + 1, plan->steps[i].desc);
 }
 
-/* Per VM: how long its VF was away (detach to reattach), beside the
+/* Per VM: which path its VF took and how long it was away, beside the
  * kernel's own floor: it waits 1 s after disabling VFs. */
 static void report_downtime(const struct svff_plan *plan)
 {
-	bool any = false;
+	struct svff_strlist lines = { 0 };
 
-	for (size_t i = 0; i < plan->n; i++) {
-		const struct svff_step *d = &plan->steps[i];
-
-		if (d->kind != SVFF_STEP_DETACH || !d->done)
-			continue;
-		for (size_t k = i + 1; k < plan->n; k++) {
-			const struct svff_step *a = &plan->steps[k];
-
-			if (a->kind == SVFF_STEP_ATTACH && a->vf == d->vf && a->done) {
-				if (!any)
-					printf("Per VM (path: detach/reattach; the kernel alone needs >= 1000 ms):\n");
-				printf("  VM %s: VF %ld unavailable for %lld ms\n", d->vm, d->vf, a->t_done - d->t_done);
-				any = true;
-			}
-		}
-	}
-	for (size_t i = 0; i < plan->notes.len; i++)
-		if (strstr(plan->notes.items[i], "lost assignment"))
-			printf("  %s\n", plan->notes.items[i]);
+	if (svff_plan_downtime(plan, &lines))
+		printf("Per VM:\n");
+	for (size_t i = 0; i < lines.len; i++)
+		printf("  %s\n", lines.items[i]);
+	svff_strlist_clear(&lines);
 }
 
 static int cmd_plan(const struct cli_opts *opts, const char *what)
@@ -385,9 +405,10 @@ static int cmd_plan(const struct cli_opts *opts, const char *what)
 			args[n_args++] = opts->argv[i];
 	}
 	if (!args || (!strcmp(what, "bind") && n_args != 2) || (!strcmp(what, "unbind") && n_args != 1) ||
+	    ((!strcmp(what, "pause") || !strcmp(what, "unpause")) && n_args != 1) ||
 	    (!strcmp(what, "reconf") && (n_args != 1 || (numvfs < 0 && qmax < 0 && vf_qmax < 0)))) {
 		fprintf(stderr, "Usage: svff init [PF...] [--dry-run] | bind FUNCTION DRIVER [--dry-run] | "
-			"unbind FUNCTION [--dry-run] |\n       reconf PF [--numvfs N] [--qmax Q] [--vf-qmax Q] "
+			"unbind FUNCTION [--dry-run] |\n       pause VF [--dry-run] | unpause VF [--dry-run] |\n       reconf PF [--numvfs N] [--qmax Q] [--vf-qmax Q] "
 			"[--yes] [--dry-run]\n");
 		free(args);
 		return SVFF_EXIT_USAGE;
@@ -418,6 +439,9 @@ static int cmd_plan(const struct cli_opts *opts, const char *what)
 		open_virt(opts, &ctx.virt, &verr);
 		ctx.timeout_ms = 10000;
 		rc = svff_plan_reconf(&ctx, args[0], numvfs, qmax, vf_qmax, yes, &plan, &err);
+	} else if (!strcmp(what, "pause") || !strcmp(what, "unpause")) {
+		open_virt(opts, &ctx.virt, &verr);
+		rc = svff_plan_pause(&ctx, args[0], !strcmp(what, "pause"), &plan, &err);
 	} else {
 		open_virt(opts, &ctx.virt, &verr);
 		rc = svff_plan_driver(&ctx, args[0], !strcmp(what, "bind") ? args[1] : "", &plan, &err);
@@ -817,7 +841,8 @@ static int dispatch(const struct cli_opts *opts)
 		return cmd_hostdev(opts, false);
 	if (!strcmp(cmd, "detach"))
 		return cmd_hostdev(opts, true);
-	if (!strcmp(cmd, "init") || !strcmp(cmd, "bind") || !strcmp(cmd, "unbind") || !strcmp(cmd, "reconf"))
+	if (!strcmp(cmd, "init") || !strcmp(cmd, "bind") || !strcmp(cmd, "unbind") || !strcmp(cmd, "reconf") ||
+	    !strcmp(cmd, "pause") || !strcmp(cmd, "unpause"))
 		return cmd_plan(opts, cmd);
 	if (!strcmp(cmd, "queues"))
 		return cmd_queues(opts);
@@ -826,6 +851,6 @@ static int dispatch(const struct cli_opts *opts)
 	if (!strcmp(cmd, "vm-resume"))
 		return cmd_vm(opts, false);
 	fprintf(stderr, "svff: unknown command '%s' (commands: console, status, monitor, attach, "
-		"detach, init, reconf, bind, unbind, queues, vm-suspend, vm-resume; see 'svff --help')\n", cmd);
+		"detach, init, reconf, bind, unbind, pause, unpause, queues, vm-suspend, vm-resume; see 'svff --help')\n", cmd);
 	return SVFF_EXIT_USAGE;
 }

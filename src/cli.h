@@ -3,6 +3,7 @@
 #define SVFF_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Exit codes, documented in svff(1) and the README. */
 enum {
@@ -12,6 +13,8 @@ enum {
 	SVFF_EXIT_ENV = 3,	/* the host cannot be read (sysfs root, libpci, udev) */
 };
 
+struct svff_demolab;
+
 struct cli_opts {
 	const char *sysfs_root;
 	const char *uri;	/* --connect, NULL: the config's, then qemu:///system */
@@ -20,10 +23,15 @@ struct cli_opts {
 	const char *theme;	/* --theme, NULL: the config's, then "default" */
 	const char *event_fifo;	/* --event-fifo: device events for fixture trees */
 	const char *log;	/* --log FILE: the journal of every change */
+	struct svff_demolab *demo;	/* --demo: the embedded demo lab, else NULL */
+	const char *script;	/* --script FILE: the demo's scripted tour */
 	int argc;		/* the subcommand and its arguments */
 	char **argv;
 };
 
 int cli_run(const struct cli_opts *opts);
+/* Where svff keeps state that must outlive it (the paused VFs): /run/svff
+ * on a real host, beside a --sysfs-root tree otherwise. */
+void cli_state_path(const struct cli_opts *opts, const char *file, char *buf, size_t len);
 
 #endif

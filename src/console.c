@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "svff/demolab.h"
 #include "svff/devevent.h"
 #include "svff/ops.h"
 #include "svff/qdma.h"
@@ -128,6 +129,8 @@ static int make_plan(struct app *app, const char *what, const char *pf, long num
 
 	if (!strcmp(what, "init"))
 		return svff_plan_init(&ctx, pfs, 1, plan, err);
+	if (!strcmp(what, "pause") || !strcmp(what, "unpause"))
+		return svff_plan_pause(&ctx, pf, !strcmp(what, "pause"), plan, err);
 	return svff_plan_reconf(&ctx, pf, numvfs, -1, -1, disturb, plan, err);
 }
 
@@ -137,16 +140,22 @@ static int op_plan(void *data, const char *what, const char *pf, long numvfs, ch
 	struct app *app = data;
 	struct svff_plan plan;
 	size_t off = 0;
+	bool pauses = false;
 	int rc = make_plan(app, what, pf, numvfs, true, &plan, err);
 
 	if (rc < 0)
 		return rc;
 	*disturbs = false;
 	text[0] = '\0';
+
 	for (size_t i = 0; i < plan.n && off < len; i++) {
 		*disturbs |= plan.steps[i].kind == SVFF_STEP_DETACH;
+		pauses |= plan.steps[i].kind == SVFF_STEP_PAUSE;
 		off += (size_t)snprintf(text + off, len - off, "%s%zu. %s", i ? "\n" : "", i + 1, plan.steps[i].desc);
 	}
+	if (pauses && off < len)
+		off += (size_t)snprintf(text + off, len - off, "\n! paused VFs stop working in their guests until "
+					"unpaused; the guests keep the device (no hot-unplug)");
 	for (size_t i = 0; i < plan.notes.len && off < len; i++)
 		off += (size_t)snprintf(text + off, len - off, "\n! %s", plan.notes.items[i]);
 	rc = (int)plan.n;
@@ -175,13 +184,13 @@ static int op_run(void *data, const char *what, const char *pf, long numvfs, cha
 	rc = svff_plan_run(&ctx, &plan, err);
 	svff_lock_release(lockfd);
 	report[0] = '\0';
-	for (size_t i = 0; rc == 0 && i < plan.n; i++) {
-		const struct svff_step *d = &plan.steps[i];
+	if (rc == 0) {
+		struct svff_strlist lines = { 0 };
 
-		for (size_t k = i + 1; d->kind == SVFF_STEP_DETACH && k < plan.n; k++)
-			if (plan.steps[k].kind == SVFF_STEP_ATTACH && plan.steps[k].vf == d->vf && off < len)
-				off += (size_t)snprintf(report + off, len - off, "%sVM %s: VF %ld away %lld ms",
-							off ? "; " : "", d->vm, d->vf, plan.steps[k].t_done - d->t_done);
+		svff_plan_downtime(&plan, &lines);
+		for (size_t i = 0; i < lines.len && off < len; i++)
+			off += (size_t)snprintf(report + off, len - off, "%s%s", off ? "; " : "", lines.items[i]);
+		svff_strlist_clear(&lines);
 	}
 	svff_plan_free(&plan);
 	return rc;
@@ -389,11 +398,23 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 			*slash = '\0';
 		strncat(app.lock_path, "/svff.lock", sizeof(app.lock_path) - strlen(app.lock_path) - 1);
 	}
-	svff_virt_new(uri, opts->read_only, &app.virt, &verr);
+	if (svff_virt_new(uri, opts->read_only, &app.virt, &verr) == 0) {
+		char path[4200];
+		struct svff_err perr = { 0 };
+
+		if (opts->demo)
+			svff_virt_set_vmm(app.virt, svff_demolab_vmm(), opts->demo);
+		cli_state_path(opts, "paused", path, sizeof(path));
+		if (svff_virt_set_pause_file(app.virt, path, &perr) < 0)
+			snprintf(verr.msg, sizeof(verr.msg), "%s", perr.msg);
+	}
 	load_theme(theme, &set.theme, theme_msg, sizeof(theme_msg));
 	if (!strcmp(set.theme.name, "monochrome") || getenv("NO_COLOR"))
 		set.colour = false;
-	if (strcmp(opts->sysfs_root, "/sys")) {
+	set.demo = opts->demo != NULL;
+	if (opts->demo) {
+		snprintf(label, sizeof(label), "demo lab %s", svff_demolab_dir(opts->demo));
+	} else if (strcmp(opts->sysfs_root, "/sys")) {
 		snprintf(label, sizeof(label), "fixture %s", opts->sysfs_root);
 	} else {
 		label[0] = '\0';
@@ -419,6 +440,12 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 		ui_console_log(app.ui, UI_WARNING, "%s", cfg->warnings.items[i]);
 	if (!app.virt)
 		ui_console_log(app.ui, UI_WARNING, "%s: no VMs shown", verr.msg);
+	else if (verr.msg[0])
+		ui_console_log(app.ui, UI_WARNING, "%s", verr.msg);
+	if (opts->demo)
+		ui_console_log(app.ui, UI_INFO, "DEMO: a simulated host and libvirt's test driver in %s (removed on "
+			       "exit); attach/detach and QEMU's device_pause are simulated by the demo lab",
+			       svff_demolab_dir(opts->demo));
 	if (theme_msg[0])
 		ui_console_log(app.ui, UI_WARNING, "%s", theme_msg);
 	ui_console_log(app.ui, UI_INFO, "press ? for help, q to quit");

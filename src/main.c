@@ -3,12 +3,14 @@
 
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "svff/demolab.h"
 
 static void usage(FILE *out)
 {
@@ -51,6 +53,10 @@ static void usage(FILE *out)
 		"  -t, --theme NAME          console theme: default, light, high-contrast, monochrome\n"
 		"                            (or a path to a .theme file)\n"
 		"      --log FILE            append every change svff makes to FILE (syslog always)\n"
+		"      --demo                the demo lab: a simulated host with two QDMA FPGAs, an\n"
+		"                            SR-IOV NIC and six VMs, in a temporary folder removed\n"
+		"                            on exit (no root, FPGA or libvirtd needed)\n"
+		"      --script FILE         with --demo: replay a scripted tour (see svff(1))\n"
 		"      --event-fifo PATH     read device events (\"ACTION BDF\" lines) from a FIFO:\n"
 		"                            the event source for --sysfs-root trees\n"
 		"  -h, --help                show this help and exit\n"
@@ -71,12 +77,16 @@ int main(int argc, char **argv)
 		{ "event-fifo", required_argument, NULL, 'E' },
 		{ "log", required_argument, NULL, 'L' },
 		{ "read-only", no_argument, NULL, 'r' },
+		{ "demo", no_argument, NULL, 'D' },
+		{ "script", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_opts opts = { .sysfs_root = "/sys" };
-	int c;
+	struct svff_demolab *lab = NULL;
+	bool demo = false;
+	int c, rc;
 
 	setlocale(LC_ALL, "");
 	/* libvirt's own log goes to stderr by default (in-process drivers such
@@ -107,6 +117,12 @@ int main(int argc, char **argv)
 		case 'r':
 			opts.read_only = true;
 			break;
+		case 'D':
+			demo = true;
+			break;
+		case 'S':
+			opts.script = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return SVFF_EXIT_OK;
@@ -129,5 +145,36 @@ int main(int argc, char **argv)
 		opts.argc = argc - optind;
 		opts.argv = argv + optind;
 	}
-	return cli_run(&opts);
+	if (opts.script && !demo) {
+		fprintf(stderr, "svff: --script replays a tour of the demo lab: use it with --demo\n");
+		return SVFF_EXIT_USAGE;
+	}
+	if (demo) {
+		struct svff_err err = { 0 };
+		sigset_t mask;
+
+		if (strcmp(opts.sysfs_root, "/sys") || opts.uri || opts.config) {
+			fprintf(stderr, "svff: --demo brings its own host, libvirt and configuration: drop "
+				"--sysfs-root, --connect and --config\n");
+			return SVFF_EXIT_USAGE;
+		}
+		/* Signals wait until the console (or monitor) reads them, so the
+		 * lab folder is removed on Ctrl-C too. */
+		sigemptyset(&mask);
+		sigaddset(&mask, SIGINT);
+		sigaddset(&mask, SIGTERM);
+		sigaddset(&mask, SIGHUP);
+		sigprocmask(SIG_BLOCK, &mask, NULL);
+		if (svff_demolab_new(&lab, &err) < 0) {
+			fprintf(stderr, "svff: %s\n", err.msg);
+			return SVFF_EXIT_ENV;
+		}
+		opts.demo = lab;
+		opts.sysfs_root = svff_demolab_sysfs(lab);
+		opts.uri = svff_demolab_uri(lab);
+		opts.config = svff_demolab_config(lab);
+	}
+	rc = cli_run(&opts);
+	svff_demolab_free(lab);
+	return rc;
 }

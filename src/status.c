@@ -207,6 +207,7 @@ struct json_object *status_function_json_new(const struct svff_host *host,
 		add(j, "alias", str_or_null(hd->alias));
 		add(j, "live", json_object_new_boolean(hd->live));
 		add(j, "config", json_object_new_boolean(hd->config));
+		add(j, "paused", json_object_new_boolean(svff_virt_vf_paused(virt, fn->name, NULL)));
 		add(o, "vm", j);
 	} else {
 		add(o, "vm", NULL);
@@ -314,7 +315,8 @@ static void print_fn_line(FILE *out, const struct svff_virt *virt, const struct 
 	if (fn->qdma.present && fn->qdma.qmax >= 0)
 		fprintf(out, "  qmax %ld", fn->qdma.qmax);
 	if (vm)
-		fprintf(out, "  VM %s (%s)", vm->name, hd->live ? (hd->config ? "live+config" : "live") : "config");
+		fprintf(out, "  VM %s (%s%s)", vm->name, hd->live ? (hd->config ? "live+config" : "live") : "config",
+			svff_virt_vf_paused(virt, fn->name, NULL) ? ", paused" : "");
 	fputc('\n', out);
 }
 

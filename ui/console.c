@@ -99,6 +99,10 @@ const char *ui_vf_state(const struct ui_console *c, const struct svff_function *
 	const struct svff_hostdev *hd = NULL;
 	const struct svff_vm *vm = c->virt ? svff_virt_vm_of(c->virt, fn->name, &hd) : NULL;
 
+	if (vm && hd->live && svff_virt_vf_paused(c->virt, fn->name, NULL)) {
+		*el = SVFF_EL_VF_PAUSED;
+		return "paused";
+	}
 	if (vm && hd->live) {
 		*el = SVFF_EL_VF_ATTACHED;
 		return "attached";
@@ -721,13 +725,21 @@ static const char *selected_pf(struct ui_console *c)
 	return NULL;
 }
 
+/* The operations that run as plans, by the name the backend knows. */
+static const char *plan_what(enum ui_action a)
+{
+	return a == UI_ACTION_INIT ? "init" : a == UI_ACTION_RECONF ? "reconf" : a == UI_ACTION_PAUSE ? "pause" :
+	       "unpause";
+}
+
 static void start_plan(struct ui_console *c, enum ui_action a, const char *pf, long numvfs)
 {
+	static const char *const titles[] = { "Init", "Reconf", "Pause", "Unpause" };
 	struct svff_err err = { 0 };
 	char text[3000];
 	bool disturbs = false;
-	int n = c->ops->plan(c->ctx, a == UI_ACTION_INIT ? "init" : "reconf", pf, numvfs, text, sizeof(text),
-			     &disturbs, &err);
+	const char *what = plan_what(a);
+	int n = c->ops->plan(c->ctx, what, pf, numvfs, text, sizeof(text), &disturbs, &err);
 
 	if (n < 0) {
 		ui_console_log(c, UI_ERROR, "%s %s: %s", actions[a].name, pf, err.msg);
@@ -739,7 +751,8 @@ static void start_plan(struct ui_console *c, enum ui_action a, const char *pf, l
 	}
 	snprintf(c->pending_vf, sizeof(c->pending_vf), "%s", pf);
 	c->confirm_num = numvfs;
-	confirm(c, a, pf, "%s %s: %d step(s)%s\n%s", a == UI_ACTION_INIT ? "Init" : "Reconf", pf, n,
+	confirm(c, a, pf, "%s %s: %d step(s)%s\n%s",
+		titles[!strcmp(what, "init") ? 0 : !strcmp(what, "reconf") ? 1 : !strcmp(what, "pause") ? 2 : 3], pf, n,
 		disturbs ? "\n! VMs lose their VFs for a moment: the guests see a PCI hot-unplug" : "", text);
 }
 
@@ -827,9 +840,11 @@ static void run_confirmed(struct ui_console *c)
 			ui_console_log(c, UI_INFO, "suspended VM %s", c->confirm_arg);
 		break;
 	case UI_ACTION_INIT:
-	case UI_ACTION_RECONF: {
-		char report[512];
-		const char *what = c->confirm_action == UI_ACTION_INIT ? "init" : "reconf";
+	case UI_ACTION_RECONF:
+	case UI_ACTION_PAUSE:
+	case UI_ACTION_UNPAUSE: {
+		char report[1024];
+		const char *what = plan_what(c->confirm_action);
 
 		ui_console_log(c, UI_INFO, "%s %s ...", what, c->confirm_arg);
 		ui_console_draw(c);
@@ -955,8 +970,12 @@ static int do_action(struct ui_console *c, enum ui_action a)
 	}
 	case UI_ACTION_PAUSE:
 	case UI_ACTION_UNPAUSE:
-		set_status(c, UI_WARNING, "%s: not available yet in this version of svff", actions[a].name);
-		ui_console_log(c, UI_WARNING, "%s: not available yet", actions[a].name);
+		if (!(vf = selected_vf(c))) {
+			set_status(c, UI_WARNING, "%s: select a VF that a running VM holds (Tab to the VF pane)",
+				   actions[a].name);
+			break;
+		}
+		start_plan(c, a, vf, -1);
 		break;
 	default:
 		break;

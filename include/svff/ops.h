@@ -31,6 +31,8 @@ enum svff_step_kind {
 	SVFF_STEP_DRIVER,	/* move a function (or a PF's VF n) to a driver */
 	SVFF_STEP_ATTACH,	/* attach a PF's VF n to a VM */
 	SVFF_STEP_DETACH,	/* detach a PF's VF n from its VM (live) */
+	SVFF_STEP_PAUSE,	/* pause a PF's VF n in its VM (QMP), then release it on the host */
+	SVFF_STEP_UNPAUSE,	/* bind a PF's VF n to vfio-pci, then unpause it in its VM */
 };
 
 struct svff_step {
@@ -62,11 +64,22 @@ struct svff_plan {
  * n_pfs is 0).  An empty plan means there is nothing to change. */
 int svff_plan_init(struct svff_ops_ctx *ctx, char *const *pfs, size_t n_pfs, struct svff_plan *plan,
 		   struct svff_err *err);
-/* reconf: a PF's VF count and queue budgets while VMs use its VFs.  VFs
- * in running VMs are detached and reattached at the same index (the guest
- * sees a hot-unplug): refused unless disturb is true.  -1 leaves a value. */
+/* reconf: a PF's VF count and queue budgets while VMs use its VFs.  A VF
+ * in a running VM whose QEMU has device_pause is paused and unpaused onto
+ * the VF with the same index; in any other VM it is detached and
+ * reattached (the guest sees a hot-unplug), which is refused unless
+ * disturb is true.  -1 leaves a value. */
 int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pf, long num_vfs, long qmax, long vf_qmax,
 		     bool disturb, struct svff_plan *plan, struct svff_err *err);
+
+/* pause VF / unpause VF (pause false). */
+int svff_plan_pause(struct svff_ops_ctx *ctx, const char *vf, bool pause, struct svff_plan *plan,
+		    struct svff_err *err);
+
+/* After a run: per VM, which path its VF took and how long it was away
+ * (pause to unpause, detach to reattach), one line each; lost assignments
+ * too.  Returns the number of lines. */
+size_t svff_plan_downtime(const struct svff_plan *plan, struct svff_strlist *lines);
 
 /* bind FUNCTION DRIVER / unbind FUNCTION (driver "" unbinds). */
 int svff_plan_driver(struct svff_ops_ctx *ctx, const char *bdf, const char *driver,

@@ -70,6 +70,48 @@ const struct svff_vm *svff_virt_vm_of(const struct svff_virt *virt, const char *
 
 const char *svff_vm_state_name(enum svff_vm_state state);
 
+/* How devices reach a VM and how svff talks to its QEMU: libvirt's device
+ * API and virDomainQemuMonitorCommand by default, or another provider set
+ * here (the demo lab, the tests' recorded monitor).  A hook that fails
+ * returns -1 and puts the reason into msg. */
+struct svff_vmm_ops {
+	const char *name;
+	int (*attach)(void *data, const char *vm, const char *bdf, const char *xml, unsigned flags,
+		      char *msg, size_t len);
+	int (*detach)(void *data, const char *vm, const char *bdf, const char *xml, unsigned flags,
+		      char *msg, size_t len);
+	/* One QMP command (JSON); *reply receives QEMU's JSON answer (malloc'd). */
+	int (*monitor)(void *data, const char *vm, const char *cmd, char **reply, char *msg, size_t len);
+	/* Adjusts vm->hostdevs to what the provider holds beyond the domain XML. */
+	void (*hostdevs)(void *data, struct svff_vm *vm);
+};
+
+/* ops NULL: back to libvirt.  Re-reads every VM. */
+void svff_virt_set_vmm(struct svff_virt *virt, const struct svff_vmm_ops *ops, void *data);
+/* The provider's name, NULL for libvirt itself. */
+const char *svff_virt_vmm_name(const struct svff_virt *virt);
+/* Sends one QMP command to vm's QEMU; *reply is malloc'd. */
+int svff_virt_monitor(struct svff_virt *virt, const char *vm, const char *cmd, char **reply,
+		      struct svff_err *err);
+/* Appends a hostdev to vm (merging with one at the same address). */
+int svff_vm_add_hostdev(struct svff_vm *vm, const char *bdf, const char *alias, bool managed, bool live);
+
+/* ---- VF pause: the SVFF authors' QEMU extension (QMP device_pause) ---- */
+
+/* Whether vm's QEMU knows device_pause; asked once per VM run
+ * (query-commands).  *yes false with 0 returned: it does not; why says so. */
+int svff_virt_pause_supported(struct svff_virt *virt, const char *vm, bool *yes, char *why, size_t len,
+			      struct svff_err *err);
+/* Sends device_pause (pause true) or its reverse for the hostdev that
+ * holds vf in its running VM, and records the paused state.  Touches QEMU
+ * only: releasing and rebinding the host VF is the caller's (ops.c). */
+int svff_virt_device_pause(struct svff_virt *virt, const char *vf, bool pause, struct svff_err *err);
+/* Whether vf is paused in its VM (NULL vm: don't care which). */
+bool svff_virt_vf_paused(const struct svff_virt *virt, const char *vf, const char **vm);
+/* Keeps the paused VFs in path (read now, rewritten on each change), so
+ * that they survive an svff restart. */
+int svff_virt_set_pause_file(struct svff_virt *virt, const char *path, struct svff_err *err);
+
 int svff_virt_suspend(struct svff_virt *virt, const char *vm, struct svff_err *err);
 int svff_virt_resume(struct svff_virt *virt, const char *vm, struct svff_err *err);
 
