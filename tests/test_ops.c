@@ -154,44 +154,6 @@ static void test_kmodel_queue_pool(void **state)
 
 /* ---- plans ------------------------------------------------------------------- */
 
-static int snap_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw);
-static FILE *snap_out;
-static size_t snap_root_len;
-
-/* Everything in the tree: names, link targets, file contents. */
-static char *snapshot(const char *root)
-{
-	char *buf = NULL;
-	size_t len = 0;
-
-	snap_out = open_memstream(&buf, &len);
-	snap_root_len = strlen(root);
-	nftw(root, snap_entry, 32, FTW_PHYS);
-	fclose(snap_out);
-	return buf;
-}
-
-static int snap_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)ftw;
-	fprintf(snap_out, "%s ", path + snap_root_len);
-	if (flag == FTW_SL) {
-		char t[4096];
-		ssize_t n = readlink(path, t, sizeof(t) - 1);
-
-		fprintf(snap_out, "-> %.*s", (int)(n > 0 ? n : 0), t);
-	} else if (S_ISREG(st->st_mode)) {
-		FILE *f = fopen(path, "r");
-		int c;
-
-		while (f && (c = fgetc(f)) != EOF)
-			fputc(c, snap_out);
-		if (f)
-			fclose(f);
-	}
-	fputc('\n', snap_out);
-	return 0;
-}
 
 static void test_init_and_again(void **state)
 {
@@ -221,12 +183,12 @@ static void test_dry_run_changes_nothing(void **state)
 	struct fx *fx = *state;
 	struct svff_plan plan;
 	struct svff_err err = { 0 };
-	char *before = snapshot(fx->root), *after;
+	char *before = testutil_snapshot(fx->root), *after;
 
 	assert_int_equal(svff_plan_init(&fx->ctx, NULL, 0, &plan, &err), 0);
 	assert_true(plan.n > 0);
 	svff_plan_free(&plan);
-	after = snapshot(fx->root);
+	after = testutil_snapshot(fx->root);
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
@@ -237,7 +199,7 @@ static void test_dry_run_changes_nothing(void **state)
 static void test_failure_at_every_write_rolls_back(void **state)
 {
 	struct fx *fx = *state;
-	char *before = snapshot(fx->root);
+	char *before = testutil_snapshot(fx->root);
 	int k, failures = 0;
 
 	for (k = 1; k < 60; k++) {
@@ -258,7 +220,7 @@ static void test_failure_at_every_write_rolls_back(void **state)
 		failures++;
 		assert_non_null(strstr(err.msg, "the host is as it was"));
 		svff_host_scan(fx->host, &err);
-		after = snapshot(fx->root);
+		after = testutil_snapshot(fx->root);
 		if (strcmp(before, after))
 			fail_msg("failure at write %d left the tree changed", k);
 		free(after);
@@ -338,7 +300,7 @@ static void test_reconf(void **state)
 static void test_reconf_failure_at_every_write(void **state)
 {
 	struct fx *fx = *state;
-	char *before = snapshot(fx->root);
+	char *before = testutil_snapshot(fx->root);
 	int k;
 
 	for (k = 1; k < 60; k++) {
@@ -355,7 +317,7 @@ static void test_reconf_failure_at_every_write(void **state)
 		if (rc == 0)
 			break;
 		svff_host_scan(fx->host, &err);
-		after = snapshot(fx->root);
+		after = testutil_snapshot(fx->root);
 		if (strcmp(before, after))
 			fail_msg("reconf: failure at write %d left the tree changed", k);
 		free(after);

@@ -149,6 +149,26 @@ static void test_lifecycle_suspend_resume(void **state)
 	virDomainFree(dom);
 }
 
+/* Stock QEMU has no device_pause: svff asks (query-commands through
+ * libvirt-qemu) and says so; QEMU itself rejects the command. */
+static void test_pause_detection_stock(void **state)
+{
+	struct svff_err err = { 0 };
+	char why[300], *reply = NULL;
+	bool yes = true;
+
+	(void)state;
+	assert_int_equal(svff_virt_pause_supported(virt, "tcg1", &yes, why, sizeof(why), &err), 0);
+	assert_false(yes);
+	assert_non_null(strstr(why, "VM tcg1: this QEMU has no VFIO pause support (device_pause)"));
+	assert_int_equal(svff_virt_monitor(virt, "tcg1",
+					   "{\"execute\":\"device_pause\",\"arguments\":{\"id\":\"x\",\"pause\":true}}",
+					   &reply, &err), 0);
+	assert_non_null(reply);
+	assert_non_null(strstr(reply, "CommandNotFound"));
+	free(reply);
+}
+
 static void test_attach_without_iommu(void **state)
 {
 	struct svff_strlist notes = { 0 };
@@ -184,6 +204,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lifecycle_suspend_resume),
+		cmocka_unit_test(test_pause_detection_stock),
 		cmocka_unit_test(test_attach_without_iommu),
 	};
 	const char *why = missing();

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -78,4 +79,43 @@ void testutil_unlink(const char *dir, const char *rel)
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	unlink(path);
+}
+
+static int snap_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw);
+static FILE *snap_out;
+static size_t snap_root_len;
+
+/* Everything in the tree: names, link targets, file contents. */
+char *testutil_snapshot(const char *root)
+{
+	char *buf = NULL;
+	size_t len = 0;
+
+	snap_out = open_memstream(&buf, &len);
+	snap_root_len = strlen(root);
+	nftw(root, snap_entry, 32, FTW_PHYS);
+	fclose(snap_out);
+	return buf;
+}
+
+static int snap_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)ftw;
+	fprintf(snap_out, "%s ", path + snap_root_len);
+	if (flag == FTW_SL) {
+		char t[4096];
+		ssize_t n = readlink(path, t, sizeof(t) - 1);
+
+		fprintf(snap_out, "-> %.*s", (int)(n > 0 ? n : 0), t);
+	} else if (S_ISREG(st->st_mode)) {
+		FILE *f = fopen(path, "r");
+		int c;
+
+		while (f && (c = fgetc(f)) != EOF)
+			fputc(c, snap_out);
+		if (f)
+			fclose(f);
+	}
+	fputc('\n', snap_out);
+	return 0;
 }

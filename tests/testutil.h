@@ -13,4 +13,8 @@ void testutil_write(const char *dir, const char *rel, const char *value);
 void testutil_symlink(const char *dir, const char *rel, const char *target);
 void testutil_unlink(const char *dir, const char *rel);
 
+/* Everything in a tree (names, link targets, file contents) as one
+ * string, to compare before and after; free it. */
+char *testutil_snapshot(const char *root);
+
 #endif
