@@ -72,17 +72,13 @@ check)
 	exit "$status"
 	;;
 demo)
-	# Until the embedded demo lab lands, the demo is the bundled fixture
-	# host (two QDMA FPGAs and an SR-IOV NIC) with libvirt's test driver
-	# lab, read by the real code; on a terminal in the console.
-	lab="$(mktemp -d /tmp/svff-demo-XXXXXX)"
-	trap 'rm -rf "$lab"' EXIT INT TERM
-	./svff-mkhost qdma-host "$lab/sys"
-	set -- --sysfs-root "$lab/sys" --connect "test://$PWD/tests/lab.xml" --config tests/demo.conf
+	# The embedded demo lab: two QDMA FPGAs, an SR-IOV NIC and six VMs,
+	# simulated in a temporary folder that svff removes when it exits.
+	# On a terminal the console, elsewhere the tree.
 	if [ -t 0 ] && [ -t 1 ]; then
-		./svff "$@" --event-fifo "$lab/events" console
+		exec ./svff --demo
 	else
-		./svff "$@" status --all
+		exec ./svff --demo status --all
 	fi
 	;;
 esac

@@ -236,6 +236,44 @@ static int load_group(struct loader *ld, const config_setting_t *g, const char *
 	return 0;
 }
 
+/* ui = { theme = "..."; keys = { attach = "A"; ... }; } */
+static int load_ui(struct loader *ld, const config_setting_t *g)
+{
+	struct svff_config *cfg = ld->cfg;
+
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+		return bad(ld, g, "expected a group { ... }");
+	for (int k = 0; k < config_setting_length(g); k++) {
+		const config_setting_t *s = config_setting_get_elem(g, (unsigned)k);
+
+		if (!strcmp(config_setting_name(s), "theme")) {
+			if (get_string(ld, s, cfg->theme, sizeof(cfg->theme)) < 0)
+				return -ld->err->code;
+		} else if (!strcmp(config_setting_name(s), "keys")) {
+			if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+				return bad(ld, s, "expected a group of action = \"key\"; pairs, e.g. keys = { attach = \"A\"; }");
+			free(cfg->keys);
+			cfg->n_keys = 0;
+			cfg->keys = calloc((size_t)config_setting_length(s) + 1, sizeof(*cfg->keys));
+			if (!cfg->keys)
+				return svff_err_set(ld->err, ENOMEM, "out of memory");
+			for (int i = 0; i < config_setting_length(s); i++) {
+				const config_setting_t *b = config_setting_get_elem(s, (unsigned)i);
+				struct svff_keybinding *kb = &cfg->keys[cfg->n_keys];
+
+				if (get_string(ld, b, kb->key, sizeof(kb->key)) < 0)
+					return -ld->err->code;
+				snprintf(kb->action, sizeof(kb->action), "%s", config_setting_name(b));
+				kb->line = config_setting_source_line(b);
+				cfg->n_keys++;
+			}
+		} else {
+			unknown(ld, s);
+		}
+	}
+	return 0;
+}
+
 struct svff_config *svff_config_new_empty(void)
 {
 	return calloc(1, sizeof(struct svff_config));
@@ -289,11 +327,7 @@ int svff_config_load(const char *path, bool must_exist, struct svff_config **out
 
 			rc = load_group(&ld, s, keys, bufs, lens);
 		} else if (!strcmp(name, "ui")) {
-			static const char *const keys[] = { "theme", NULL };
-			char *const bufs[] = { cfg->theme };
-			const size_t lens[] = { sizeof(cfg->theme) };
-
-			rc = load_group(&ld, s, keys, bufs, lens);
+			rc = load_ui(&ld, s);
 		} else {
 			unknown(&ld, s);
 		}
@@ -318,6 +352,7 @@ void svff_config_free(struct svff_config *cfg)
 	free(cfg->allow);
 	free(cfg->pfs);
 	free(cfg->assign);
+	free(cfg->keys);
 	svff_strlist_clear(&cfg->warnings);
 	free(cfg);
 }

@@ -761,10 +761,10 @@ size_t svff_plan_downtime(const struct svff_plan *plan, struct svff_strlist *lin
 			const struct svff_step *a = &plan->steps[k];
 
 			if (a->kind == back && a->vf == d->vf && a->done) {
-				svff_strlist_add(lines, "VM %s: VF %ld %s, unavailable for %lld ms (the kernel alone "
-						 "needs >= 1000 ms to disable VFs)", d->vm, d->vf,
-						 d->kind == SVFF_STEP_PAUSE ? "paused and unpaused (guest kept the device)" :
-						 "detached and reattached (guest saw a hot-unplug)", a->t_done - d->t_done);
+				svff_strlist_add(lines, "VM %s: VF %ld away %lld ms, %s (the kernel alone needs >= "
+						 "1000 ms to disable VFs)", d->vm, d->vf, a->t_done - d->t_done,
+						 d->kind == SVFF_STEP_PAUSE ? "paused and unpaused: the guest kept the device" :
+						 "detached and reattached: the guest saw a hot-unplug");
 				n++;
 			}
 		}

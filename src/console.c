@@ -25,6 +25,7 @@
 #include "../backend/kmodel.h"
 #include "../backend/udev.h"
 #include "../ui/console.h"
+#include "script.h"
 
 struct app {
 	const struct cli_opts *opts;
@@ -37,6 +38,12 @@ struct app {
 	struct ui_console *ui;
 	char lock_path[4200];
 	bool quit;
+	struct seen { char bdf[SVFF_BDF_LEN]; char driver[64]; } *seen;	/* drivers last logged */
+	size_t n_seen;
+	struct script *script;		/* the demo's tour, or NULL */
+	size_t script_pos;
+	int script_timer;
+	bool script_busy;
 };
 
 static void audit(const char *what, const char *a, const char *b)
@@ -108,7 +115,9 @@ static void op_journal(void *data, const char *line)
 	openlog("svff", LOG_PID, LOG_USER);
 	syslog(LOG_NOTICE, "console: %s", line);
 	closelog();
-	if (strncmp(line, "write ", 6))
+	/* sysfs writes are for syslog; the console says "done" itself, with
+	 * the per-VM report */
+	if (strncmp(line, "write ", 6) && !(strlen(line) > 6 && !strcmp(line + strlen(line) - 6, ": done")))
 		ui_console_log(app->ui, UI_INFO, "%s", line);
 }
 
@@ -189,7 +198,7 @@ static int op_run(void *data, const char *what, const char *pf, long numvfs, cha
 
 		svff_plan_downtime(&plan, &lines);
 		for (size_t i = 0; i < lines.len && off < len; i++)
-			off += (size_t)snprintf(report + off, len - off, "%s%s", off ? "; " : "", lines.items[i]);
+			off += (size_t)snprintf(report + off, len - off, "%s%s", off ? "\n" : "", lines.items[i]);
 		svff_strlist_clear(&lines);
 	}
 	svff_plan_free(&plan);
@@ -231,12 +240,28 @@ static void on_device(struct svff_host *host, enum svff_change what, const char 
 	struct app *app = data;
 	const struct svff_function *fn = svff_host_find(host, bdf);
 
+	struct seen *seen = NULL;
+
+	for (size_t i = 0; i < app->n_seen; i++)
+		if (!strcmp(app->seen[i].bdf, bdf))
+			seen = &app->seen[i];
+	if (!seen && (seen = realloc(app->seen, (app->n_seen + 1) * sizeof(*seen)))) {
+		app->seen = seen;
+		seen = &app->seen[app->n_seen++];
+		snprintf(seen->bdf, sizeof(seen->bdf), "%s", bdf);
+		snprintf(seen->driver, sizeof(seen->driver), "?");
+	}
 	if (what == SVFF_CHANGE_ADDED)
-		ui_console_log(app->ui, UI_INFO, "%s %s appeared", fn ? (fn->role == SVFF_ROLE_VF ? "VF" : "PCI") : "PCI", bdf);
+		ui_console_log(app->ui, UI_INFO, "%s %s appeared%s%s", fn ? (fn->role == SVFF_ROLE_VF ? "VF" : "PCI") : "PCI",
+			       bdf, fn && fn->driver[0] ? ", driver " : "", fn ? fn->driver : "");
 	else if (what == SVFF_CHANGE_REMOVED)
 		ui_console_log(app->ui, UI_INFO, "%s went away", bdf);
-	else if (fn)
-		ui_console_log(app->ui, UI_INFO, "%s changed (driver %s)", bdf, fn->driver[0] ? fn->driver : "none");
+	/* a PF changes with each of its VFs: only a new driver is news */
+	else if (fn && seen && strcmp(seen->driver, "?") && strcmp(seen->driver, fn->driver))
+		ui_console_log(app->ui, UI_INFO, "%s: driver %s -> %s", bdf, seen->driver[0] ? seen->driver : "none",
+			       fn->driver[0] ? fn->driver : "none");
+	if (seen)
+		snprintf(seen->driver, sizeof(seen->driver), "%s", what == SVFF_CHANGE_REMOVED ? "?" : fn ? fn->driver : "?");
 	ui_console_model_changed(app->ui);
 }
 
@@ -326,6 +351,36 @@ static void on_signal(int watch, int fd, int events, void *opaque)
 	}
 }
 
+/* The tour types its keys from a timer, one step at a time; a key that
+ * starts an operation runs it to the end before the next step. */
+static void on_script(int timer, void *opaque)
+{
+	struct app *app = opaque;
+
+	(void)timer;
+	if (app->script_busy)
+		return;
+	app->script_busy = true;
+	svff_loop_update_timer(app->script_timer, -1);
+	while (app->script_pos < app->script->n && !app->quit) {
+		const struct script_step *st = &app->script->steps[app->script_pos++];
+
+		if (st->op == SCRIPT_WAIT) {
+			svff_loop_update_timer(app->script_timer, (int)st->ms);
+			break;
+		}
+		if (st->op == SCRIPT_SAY) {
+			ui_console_log(app->ui, UI_INFO, "tour: %s", st->text);
+			ui_console_draw(app->ui);
+		} else if (ui_console_feed_key(app->ui, st->key) & UI_QUIT) {
+			app->quit = true;
+		}
+	}
+	if (app->script_pos >= app->script->n && !app->quit)
+		ui_console_log(app->ui, UI_INFO, "tour: the end (the console is yours; q quits)");
+	app->script_busy = false;
+}
+
 /* Themes live in $SVFF_THEME_DIR, else $(pkgdatadir)/themes; a build
  * tree finds its own next to the binary. */
 static void load_theme(const char *name, struct svff_theme *t, char *msg, size_t len)
@@ -363,8 +418,13 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 	sigset_t mask;
 	int sfd, rc = SVFF_EXIT_OK;
 
+	if (opts->script && script_load(opts->script, &app.script, &err) < 0) {
+		fprintf(stderr, "svff: %s\n", err.msg);
+		return SVFF_EXIT_USAGE;
+	}
 	if (svff_loop_init(&err) < 0) {
 		fprintf(stderr, "svff: %s\n", err.msg);
+		script_free(app.script);
 		return SVFF_EXIT_ENV;
 	}
 	/* Watch before the first scan, so nothing that appears is missed. */
@@ -374,12 +434,14 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 		rc = svff_udev_monitor_new(&app.src, &err);
 	if (rc < 0) {
 		fprintf(stderr, "svff: %s\n", err.msg);
+		script_free(app.script);
 		return SVFF_EXIT_ENV;
 	}
 	if (svff_host_new(opts->sysfs_root, &app.host, &err) < 0 || svff_host_scan(app.host, &err) < 0) {
 		fprintf(stderr, "svff: %s\n", err.msg);
 		svff_host_free(app.host);
 		svff_evsrc_free(app.src);
+		script_free(app.script);
 		return SVFF_EXIT_ENV;
 	}
 	/* a fixture tree has no kernel: the model answers the console's writes */
@@ -390,6 +452,7 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 			fprintf(stderr, "svff: %s\n", err.msg);
 			svff_host_free(app.host);
 			svff_evsrc_free(app.src);
+			script_free(app.script);
 			return SVFF_EXIT_ENV;
 		}
 		snprintf(app.lock_path, sizeof(app.lock_path), "%s", opts->sysfs_root);
@@ -429,11 +492,26 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 		goto cleanup;
 	}
 	ui_console_set_model(app.ui, app.host, app.virt);
+	for (size_t i = 0; i < cfg->n_keys; i++) {
+		char msg[400];
+
+		if (ui_console_bind(app.ui, cfg->keys[i].action, cfg->keys[i].key, msg, sizeof(msg)) < 0)
+			ui_console_log(app.ui, UI_WARNING, "%s:%d: ui.keys.%s: %s (the default key stays)", cfg->path,
+				       cfg->keys[i].line, cfg->keys[i].action, msg);
+	}
+	/* what the log compares driver changes against */
+	app.seen = calloc(svff_host_n_functions(app.host) + 1, sizeof(*app.seen));
+	for (size_t i = 0; app.seen && i < svff_host_n_functions(app.host); i++) {
+		snprintf(app.seen[i].bdf, sizeof(app.seen[i].bdf), "%s", svff_host_function(app.host, i)->name);
+		snprintf(app.seen[i].driver, sizeof(app.seen[i].driver), "%s", svff_host_function(app.host, i)->driver);
+		app.n_seen++;
+	}
 	svff_host_set_listener(app.host, on_device, &app);
 	if (app.virt)
 		svff_virt_set_listener(app.virt, on_vm, &app);
 	ui_console_log(app.ui, UI_INFO, "%zu PCI functions; device events from %s", svff_host_n_functions(app.host),
-		       app.src ? app.src->ops->name : "nowhere (a fixture tree without --event-fifo)");
+		       app.src ? app.src->ops->name : app.km_src ? "the kernel model" :
+		       "nowhere (a fixture tree without --event-fifo)");
 	for (size_t i = 0; i < svff_host_warnings(app.host)->len; i++)
 		ui_console_log(app.ui, UI_WARNING, "%s", svff_host_warnings(app.host)->items[i]);
 	for (size_t i = 0; i < cfg->warnings.len; i++)
@@ -449,6 +527,10 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 	if (theme_msg[0])
 		ui_console_log(app.ui, UI_WARNING, "%s", theme_msg);
 	ui_console_log(app.ui, UI_INFO, "press ? for help, q to quit");
+	if (app.script) {
+		app.script_timer = svff_loop_add_timer(500, on_script, &app, NULL);
+		ui_console_log(app.ui, UI_INFO, "tour: %zu steps from %s", app.script->n, opts->script);
+	}
 
 	if (app.src)
 		svff_loop_add_fd(app.src->ops->fd(app.src), POLLIN, on_src, &app, NULL);
@@ -471,7 +553,11 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 			break;
 	}
 	close(sfd);
+	if (app.script_timer > 0)
+		svff_loop_remove_timer(app.script_timer);
 cleanup:
+	script_free(app.script);
+	free(app.seen);
 	ui_console_free(app.ui);
 	svff_kmodel_free(app.km);
 	svff_evsrc_free(app.km_src);

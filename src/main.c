@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "script.h"
 #include "svff/demolab.h"
 
 static void usage(FILE *out)
@@ -148,6 +149,22 @@ int main(int argc, char **argv)
 	if (opts.script && !demo) {
 		fprintf(stderr, "svff: --script replays a tour of the demo lab: use it with --demo\n");
 		return SVFF_EXIT_USAGE;
+	}
+	if (opts.script) {
+		struct svff_err err = { 0 };
+		struct script *tour;
+
+		/* a broken tour is refused before a lab is built */
+		if (script_load(opts.script, &tour, &err) < 0) {
+			fprintf(stderr, "svff: %s\n", err.msg);
+			return SVFF_EXIT_USAGE;
+		}
+		script_free(tour);
+		if (strcmp(opts.argv[0], "console")) {
+			fprintf(stderr, "svff: --script types into the console, which needs a terminal%s\n",
+				optind < argc ? " (and no command, or 'console')" : "");
+			return SVFF_EXIT_USAGE;
+		}
 	}
 	if (demo) {
 		struct svff_err err = { 0 };

@@ -65,3 +65,34 @@ lvd_stop() {
 lvd_usable() {
 	[ -x "$(command -v libvirtd || echo /usr/sbin/libvirtd)" ] && [ "$(id -u)" -eq 0 ]
 }
+
+# ---- the console in tmux (tests/test-console, tests/test-demo) ---------------
+SOCK="$TMP/tmux"
+T="tmux -S $SOCK"
+
+# start NAME COLSxROWS ARGS...: the console in a tmux session; its exit
+# status lands in $TMP/NAME.rc
+start() {
+	name=$1 cols=${2%x*} rows=${2#*x}
+	shift 2
+	$T new-session -d -s "$name" -x "$cols" -y "$rows" \
+		"TERM=${TERM_FOR:-screen-256color} ${START_ENV:-} $SVFF $*; echo \$? >$TMP/$name.rc; sleep 60"
+}
+screen() { $T capture-pane -p -t "$1"; }
+# wait_screen NAME TEXT MS: until TEXT is on the screen, at most MS ms
+wait_screen() {
+	i=0
+	while [ "$i" -lt "$3" ]; do
+		screen "$1" | grep -qF -- "$2" && return 0
+		sleep 0.05
+		i=$((i + 50))
+	done
+	return 1
+}
+expect_screen() { # NAME SESSION TEXT [MS]
+	if wait_screen "$2" "$3" "${4:-3000}"; then ok "$1"; else not_ok "$1: '$3' not on screen" "$(screen "$2")"; fi
+}
+expect_not_screen() {
+	if screen "$2" | grep -qF -- "$3"; then not_ok "$1: '$3' still on screen" "$(screen "$2")"; else ok "$1"; fi
+}
+

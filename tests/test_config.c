@@ -129,6 +129,29 @@ static void test_malformed(void **state)
 	expect_error("pfs = ( { pf = \"0000:01:00.0\"; qmax = -1; } );\n", 1, "-1 is out of range");
 	/* 15 pfs is a group, not a list */
 	expect_error("pfs = { pf = \"0000:01:00.0\"; };\n", 1, "pfs: expected a list");
+	/* 16 ui.keys is not a group */
+	expect_error("ui = {\n keys = \"A\"; };\n", 2, "ui.keys: expected a group of action = \"key\"");
+	/* 17 a key that is not a string */
+	expect_error("ui = { keys = {\n attach = 65; }; };\n", 2, "ui.keys.attach: expected a string");
+}
+
+static void test_key_bindings(void **state)
+{
+	struct svff_config *cfg = NULL;
+	struct svff_err err = { 0 };
+
+	(void)state;
+	write_conf("ui = {\n  theme = \"light\";\n  keys = {\n    attach = \"A\";\n    pause = \"F11\";\n  };\n};\n");
+	assert_int_equal(svff_config_load(path, true, &cfg, &err), 0);
+	assert_int_equal(cfg->n_keys, 2);
+	assert_string_equal(cfg->keys[0].action, "attach");
+	assert_string_equal(cfg->keys[0].key, "A");
+	assert_int_equal(cfg->keys[0].line, 4);
+	assert_string_equal(cfg->keys[1].action, "pause");
+	assert_string_equal(cfg->keys[1].key, "F11");
+	assert_int_equal(cfg->warnings.len, 0);
+	svff_config_free(cfg);
+	unlink(path);
 }
 
 static void test_unknown_settings_reported(void **state)
@@ -185,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_unknown_settings_reported),
 		cmocka_unit_test(test_allows),
+		cmocka_unit_test(test_key_bindings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

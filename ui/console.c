@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <strings.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@ static const struct action_info actions[] = {
 
 struct ui_console {
 	struct ui_settings set;
+	int key[UI_ACTION_COUNT];	/* the action's main key: actions[].key or ui.keys */
 	const struct ui_ops *ops;
 	void *ctx;
 	const struct svff_host *host;
@@ -157,6 +159,8 @@ struct ui_console *ui_console_new(const struct ui_settings *set, const struct ui
 	if (!c)
 		return NULL;
 	c->set = *set;
+	for (int i = 0; i < UI_ACTION_COUNT; i++)
+		c->key[i] = actions[i].key;
 	c->ops = ops;
 	c->ctx = ctx;
 	for (int i = 0; i < P_COUNT; i++)
@@ -534,10 +538,8 @@ static void draw_help(struct ui_console *c)
 		char keys[24] = "";
 		int n = 0;
 
-		if (actions[i].key == '\t')
-			n = snprintf(keys, sizeof(keys), "Tab");
-		else
-			n = snprintf(keys, sizeof(keys), "%c", actions[i].key);
+		ui_key_label(c->key[i], keys, sizeof(keys));
+		n = (int)strlen(keys);
 		if (actions[i].alt)
 			n += snprintf(keys + n, sizeof(keys) - (size_t)n, ", %c", actions[i].alt);
 		if (actions[i].fkey)
@@ -849,8 +851,14 @@ static void run_confirmed(struct ui_console *c)
 		ui_console_log(c, UI_INFO, "%s %s ...", what, c->confirm_arg);
 		ui_console_draw(c);
 		rc = c->ops->run(c->ctx, what, c->confirm_arg, c->confirm_num, report, sizeof(report), &err);
-		if (rc == 0)
-			ui_console_log(c, UI_INFO, "%s %s: done%s%s", what, c->confirm_arg, report[0] ? "; " : "", report);
+		if (rc == 0) {
+			char *line, *save = NULL;
+
+			ui_console_log(c, UI_INFO, "%s %s: done", what, c->confirm_arg);
+			/* one log line per VM: which path its VF took, how long it was away */
+			for (line = strtok_r(report, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+				ui_console_log(c, UI_INFO, "  %s", line);
+		}
 		break;
 	}
 	default:
@@ -986,10 +994,10 @@ static int do_action(struct ui_console *c, enum ui_action a)
 
 /* ---- keys ---------------------------------------------------------------------------- */
 
-static enum ui_action action_for_key(int ch)
+static enum ui_action action_for_key(const struct ui_console *c, int ch)
 {
 	for (int i = 0; i < UI_ACTION_COUNT; i++)
-		if (ch == actions[i].key || (actions[i].alt && ch == actions[i].alt) ||
+		if (ch == c->key[i] || (actions[i].alt && ch == actions[i].alt) ||
 		    (actions[i].fkey && ch == KEY_F(actions[i].fkey)))
 			return (enum ui_action)i;
 	return UI_ACTION_NONE;
@@ -1033,7 +1041,7 @@ static int key_normal(struct ui_console *c, int ch)
 		ui_console_resize(c);
 		break;
 	default: {
-		enum ui_action a = action_for_key(ch);
+		enum ui_action a = action_for_key(c, ch);
 
 		if (a == UI_ACTION_NONE) {
 			set_status(c, UI_INFO, "key not bound: press ? for help");
@@ -1124,6 +1132,104 @@ static int key_prompt(struct ui_console *c, int ch)
 	}
 	c->dirty = true;
 	return UI_HANDLED | UI_REDRAW;
+}
+
+/* ---- key names: ui.keys in the config and the demo's --script ---------------- */
+
+static const struct { const char *name; int code; } key_names[] = {
+	{ "Tab", '\t' }, { "BTab", KEY_BTAB }, { "Enter", '\n' }, { "Esc", 27 }, { "Space", ' ' },
+	{ "Up", KEY_UP }, { "Down", KEY_DOWN }, { "Left", KEY_LEFT }, { "Right", KEY_RIGHT },
+	{ "PgUp", KEY_PPAGE }, { "PgDn", KEY_NPAGE }, { "Home", KEY_HOME }, { "End", KEY_END },
+	{ "Backspace", KEY_BACKSPACE }, { "Delete", KEY_DC }, { "Insert", KEY_IC },
+};
+
+int ui_key_parse(const char *name)
+{
+	int n;
+
+	if (strlen(name) == 1 && isprint((unsigned char)name[0]))
+		return (unsigned char)name[0];
+	if (name[0] == '^' && strlen(name) == 2 && isalpha((unsigned char)name[1]))
+		return toupper((unsigned char)name[1]) - '@';
+	if ((name[0] == 'F' || name[0] == 'f') && sscanf(name + 1, "%d", &n) == 1 && n >= 1 && n <= 12 &&
+	    strlen(name) <= 3)
+		return KEY_F(n);
+	for (size_t i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++)
+		if (!strcasecmp(name, key_names[i].name))
+			return key_names[i].code;
+	return -1;
+}
+
+void ui_key_label(int key, char *buf, size_t len)
+{
+	for (size_t i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++) {
+		if (key == key_names[i].code) {
+			snprintf(buf, len, "%s", key_names[i].name);
+			return;
+		}
+	}
+	if (key >= KEY_F(1) && key <= KEY_F(12))
+		snprintf(buf, len, "F%d", key - KEY_F(0));
+	else if (key > 0 && key < 27)
+		snprintf(buf, len, "^%c", key + '@');
+	else
+		snprintf(buf, len, "%c", key);
+}
+
+/* Keys the panes use for navigation, which no action may take. */
+static bool navigation_key(int k)
+{
+	static const int nav[] = {
+		KEY_UP, KEY_DOWN, KEY_LEFT, KEY_RIGHT, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, KEY_BTAB,
+		'j', 'k', 'l', 'g', 'G', '\r', '\n', KEY_ENTER, 27,
+	};
+
+	for (size_t i = 0; i < sizeof(nav) / sizeof(nav[0]); i++)
+		if (k == nav[i])
+			return true;
+	return false;
+}
+
+int ui_console_bind(struct ui_console *c, const char *action, const char *key, char *msg, size_t len)
+{
+	int k = ui_key_parse(key), a;
+
+	for (a = 0; a < UI_ACTION_COUNT; a++)
+		if (!strcmp(actions[a].name, action))
+			break;
+	if (a == UI_ACTION_COUNT) {
+		size_t off = (size_t)snprintf(msg, len, "no action '%s' (actions:", action);
+
+		for (int i = 0; i < UI_ACTION_COUNT && off < len; i++)
+			off += (size_t)snprintf(msg + off, len - off, " %s", actions[i].name);
+		if (off < len)
+			snprintf(msg + off, len - off, ")");
+		return -1;
+	}
+	if (k < 0) {
+		snprintf(msg, len, "'%s' is not a key (a character, ^X, F1-F12, or one of Tab Enter Esc Space "
+			 "Up Down Left Right PgUp PgDn Home End Backspace Delete Insert)", key);
+		return -1;
+	}
+	if (navigation_key(k)) {
+		snprintf(msg, len, "'%s' moves around the panes and cannot be bound", key);
+		return -1;
+	}
+	for (int i = 0; i < UI_ACTION_COUNT; i++) {
+		if (i != a && (c->key[i] == k || actions[i].alt == k || (actions[i].fkey && KEY_F(actions[i].fkey) == k))) {
+			snprintf(msg, len, "'%s' is already the key of %s", key, actions[i].name);
+			return -1;
+		}
+	}
+	c->key[a] = k;
+	c->dirty = true;
+	return 0;
+}
+
+int ui_console_feed_key(struct ui_console *c, int key)
+{
+	ungetch(key);
+	return ui_console_input(c);
 }
 
 int ui_console_input(struct ui_console *c)

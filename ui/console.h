@@ -54,6 +54,14 @@ void ui_console_set_model(struct ui_console *c, const struct svff_host *host,
 void ui_console_model_changed(struct ui_console *c);
 void ui_console_log(struct ui_console *c, enum ui_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Binds an action (its name in ui/actions.h) to a key ("A", "^X", "F5",
+ * "Tab", ...); msg says why not. */
+int ui_console_bind(struct ui_console *c, const char *action, const char *key, char *msg, size_t len);
+/* Key names as ui.keys and the demo's --script write them; -1: no key. */
+int ui_key_parse(const char *name);
+void ui_key_label(int key, char *buf, size_t len);
+/* Handles key as if it had been typed (the demo's scripted tour). */
+int ui_console_feed_key(struct ui_console *c, int key);
 /* Reads every pending key; returns ui_result bits. */
 int ui_console_input(struct ui_console *c);
 void ui_console_resize(struct ui_console *c);

@@ -45,6 +45,12 @@ struct svff_config {
 	struct svff_assignment *assign;
 	size_t n_assign;
 	char theme[64];			/* ui.theme, "" unset */
+	struct svff_keybinding {	/* ui.keys: action = "key"; the console checks them */
+		char action[32];
+		char key[32];
+		int line;
+	} *keys;
+	size_t n_keys;
 	struct svff_strlist warnings;	/* "file:line: unknown setting 'x'" */
 };
 
