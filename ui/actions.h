@@ -1,5 +1,5 @@
-/* svff — every console action, once: its name (also its key in the
- * config's ui.keys, to come), its keys, whether it changes the host, and its
+/* svff — every console action, once: its name (also its name in the
+ * config's ui.keys), its keys, whether it changes the host, and its
  * help line.  The help screen, the function bar and the key dispatch are
  * generated from this list. */
 #ifndef SVFF_UI_ACTIONS_H

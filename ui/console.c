@@ -548,7 +548,7 @@ static void draw_help(struct ui_console *c)
 			 actions[i].mutates && c->set.read_only ? "  [read-only: off]" : "");
 		put(y + 1 + line++, x + 2, w - 4, style(c, SVFF_EL_DIALOG), buf);
 	}
-	snprintf(buf, sizeof(buf), "States: free/host (host driver), vfio (ready for a VM), attached, assigned (config)");
+	snprintf(buf, sizeof(buf), "States: free/host (host driver), vfio (ready for a VM), attached, paused, assigned (config)");
 	put(y + h - 2, x + 2, w - 4, style(c, SVFF_EL_DIALOG), buf);
 }
 
