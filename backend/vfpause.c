@@ -291,9 +291,13 @@ int svff_virt_device_pause(struct svff_virt *virt, const char *vf, bool pause, s
 	rc = svff_virt_monitor(virt, vmn, json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN), &reply, err);
 	json_object_put(cmd);
 	if (rc < 0) {
+		char why_failed[SVFF_ERR_MSG_MAX];
+
+		/* err->msg is an argument: copy it out of the way first */
+		snprintf(why_failed, sizeof(why_failed), "%s", err->msg);
 		svff_virt_refresh_vm(virt, vmn);
 		return svff_err_set(err, err->code, "%s %s (%s) failed: %s", pause ? "pausing" : "unpausing", name,
-				    alias, err->msg);
+				    alias, why_failed);
 	}
 	rc = qmp_result(reply, &ret, desc, sizeof(desc));
 	free(reply);
