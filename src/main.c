@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 	};
 	struct cli_opts opts = { .sysfs_root = "/sys" };
 	struct svff_demolab *lab = NULL;
-	bool demo = false;
+	bool demo = false, sysfs_given = false;
 	int c, rc;
 
 	setlocale(LC_ALL, "");
@@ -102,6 +102,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 's':
 			opts.sysfs_root = optarg;
+			sysfs_given = true;
 			break;
 		case 'c':
 			opts.uri = optarg;
@@ -173,7 +174,7 @@ int main(int argc, char **argv)
 		struct svff_err err = { 0 };
 		sigset_t mask;
 
-		if (strcmp(opts.sysfs_root, "/sys") || opts.uri || opts.config) {
+		if (sysfs_given || opts.uri || opts.config) {
 			fprintf(stderr, "svff: --demo brings its own host, libvirt and configuration: drop "
 				"--sysfs-root, --connect and --config\n");
 			return SVFF_EXIT_USAGE;
