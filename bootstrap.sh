@@ -20,10 +20,13 @@ PKGS="build-essential autoconf automake autoconf-archive pkg-config
 libncurses-dev libvirt-dev libpci-dev pci.ids libudev-dev libconfig-dev libjson-c-dev libxml2-dev libmnl-dev"
 # What the tests need on top: cmocka, umockdev (fake udev), tmux (console
 # tests), valgrind, pciutils (lspci cross-checks the fixture hosts), jq,
-# virt-xml-validate (libvirt-clients), and for the real-QEMU and libvirtd
-# tests QEMU and the libvirt daemon with its QEMU driver.
+# virt-xml-validate (libvirt-clients), for the real-QEMU and libvirtd
+# tests QEMU and the libvirt daemon with its QEMU driver, and for the
+# real-kernel lab (tests/check-kernel) a Debian kernel, a static busybox
+# and cpio for its initramfs.
 TEST_PKGS="libcmocka-dev umockdev libumockdev-dev tmux valgrind pciutils jq libvirt-clients
-qemu-system-x86 libvirt-daemon-system libvirt-daemon-driver-qemu"
+qemu-system-x86 libvirt-daemon-system libvirt-daemon-driver-qemu
+linux-image-amd64 busybox-static cpio"
 
 want="$PKGS"
 [ "$mode" = check ] && want="$want $TEST_PKGS"
