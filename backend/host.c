@@ -131,10 +131,11 @@ static long read_num(struct svff_host *host, const char *dir, const char *attr,
 	long v;
 
 	snprintf(rel, sizeof(rel), "%s/%s", dir, attr);
-	if (!required && !svff_sysfs_exists(host->sys, rel))
-		return -1;
+	/* one open, not a test and an open: a scan reads some 20 files per
+	 * function */
 	if (svff_sysfs_read_long(host->sys, rel, &v, &e) < 0) {
-		warn(host, &e);
+		if (required || e.code != ENOENT)
+			warn(host, &e);
 		return -1;
 	}
 	return v;
@@ -166,10 +167,9 @@ static void read_str(struct svff_host *host, const char *dir, const char *attr,
 
 	buf[0] = '\0';
 	snprintf(rel, sizeof(rel), "%s/%s", dir, attr);
-	if (!svff_sysfs_exists(host->sys, rel))
-		return;
 	if (svff_sysfs_read(host->sys, rel, buf, len, &e) < 0) {
-		warn(host, &e);
+		if (e.code != ENOENT)
+			warn(host, &e);
 		buf[0] = '\0';
 		return;
 	}
@@ -231,13 +231,24 @@ static void read_sriov_sysfs(struct svff_host *host, const char *dir, struct svf
 {
 	struct svff_sriov *s = &fn->sriov;
 	char rel[PATH_MAX];
-	bool has_total;
-	long v;
+	struct svff_err e = { 0 };
+	long total = -1, num = -1;
+	bool has_total, has_num;
 
 	snprintf(rel, sizeof(rel), "%s/sriov_totalvfs", dir);
-	has_total = svff_sysfs_exists(host->sys, rel);
+	has_total = svff_sysfs_read_long(host->sys, rel, &total, &e) == 0 || e.code != ENOENT;
+	if (has_total && e.code) {
+		warn(host, &e);
+		total = -1;
+	}
+	e = (struct svff_err){ 0 };
 	snprintf(rel, sizeof(rel), "%s/sriov_numvfs", dir);
-	if (!has_total && !svff_sysfs_exists(host->sys, rel))
+	has_num = svff_sysfs_read_long(host->sys, rel, &num, &e) == 0 || e.code != ENOENT;
+	if (has_num && e.code) {
+		warn(host, &e);
+		num = -1;
+	}
+	if (!has_total && !has_num)
 		return;
 	if (!s->present) {
 		s->present = true;
@@ -249,14 +260,38 @@ static void read_sriov_sysfs(struct svff_host *host, const char *dir, struct svf
 				 svff_sysfs_root(host->sys), dir);
 	/* The kernel's files are what writes go through: they win over config
 	 * space where both exist. */
-	if (has_total && (v = read_num(host, dir, "sriov_totalvfs", true)) >= 0)
-		s->total_vfs = v;
-	if ((v = read_num(host, dir, "sriov_numvfs", false)) >= 0)
-		s->num_vfs = v;
+	if (total >= 0)
+		s->total_vfs = total;
+	if (num >= 0)
+		s->num_vfs = num;
 	if (!s->from_config) {
 		s->vf_offset = read_num(host, dir, "sriov_offset", false);
 		s->vf_stride = read_num(host, dir, "sriov_stride", false);
 		s->vf_device = read_hex(host, dir, "sriov_vf_device");
+	}
+}
+
+/* uevent's PCI_ID=10EE:A03F, PCI_SUBSYS_ID=10EE:0007, PCI_CLASS=58000;
+ * what is missing or malformed stays -1 for the single files. */
+static void read_uevent(struct svff_host *host, const char *dir, struct svff_function *fn)
+{
+	char rel[PATH_MAX], buf[1024], *line, *save = NULL;
+	struct svff_err e = { 0 };
+	unsigned a, b;
+
+	snprintf(rel, sizeof(rel), "%s/uevent", dir);
+	if (svff_sysfs_read(host->sys, rel, buf, sizeof(buf), &e) < 0)
+		return;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "PCI_ID=%4x:%4x", &a, &b) == 2) {
+			fn->vendor = a;
+			fn->device = b;
+		} else if (sscanf(line, "PCI_SUBSYS_ID=%4x:%4x", &a, &b) == 2) {
+			fn->subsys_vendor = a;
+			fn->subsys_device = b;
+		} else if (sscanf(line, "PCI_CLASS=%6x", &a) == 1) {
+			fn->class_code = a;
+		}
 	}
 }
 
@@ -284,11 +319,20 @@ static int fn_read(struct svff_host *host, const char *bdfname, struct svff_func
 		return -ENOENT;
 	}
 	fn->vf_index = -1;
-	fn->vendor = read_num(host, dir, "vendor", true);
-	fn->device = read_num(host, dir, "device", true);
-	fn->subsys_vendor = read_num(host, dir, "subsystem_vendor", false);
-	fn->subsys_device = read_num(host, dir, "subsystem_device", false);
-	fn->class_code = read_num(host, dir, "class", true);
+	/* The IDs from the kernel, not config space, where a VF's read ffff:
+	 * uevent has them all in one read, the single files are the fallback. */
+	fn->vendor = fn->device = fn->subsys_vendor = fn->subsys_device = fn->class_code = -1;
+	read_uevent(host, dir, fn);
+	if (fn->vendor < 0)
+		fn->vendor = read_num(host, dir, "vendor", true);
+	if (fn->device < 0)
+		fn->device = read_num(host, dir, "device", true);
+	if (fn->subsys_vendor < 0)
+		fn->subsys_vendor = read_num(host, dir, "subsystem_vendor", false);
+	if (fn->subsys_device < 0)
+		fn->subsys_device = read_num(host, dir, "subsystem_device", false);
+	if (fn->class_code < 0)
+		fn->class_code = read_num(host, dir, "class", true);
 	fn->numa_node = read_num(host, dir, "numa_node", false);
 	read_link(host, dir, "driver", fn->driver, sizeof(fn->driver));
 	read_str(host, dir, "driver_override", fn->driver_override, sizeof(fn->driver_override));
@@ -302,18 +346,21 @@ static int fn_read(struct svff_host *host, const char *bdfname, struct svff_func
 	if (fn->vendor >= 0 && fn->device >= 0)
 		fn->qdma_id = svff_qdma_id_decode((uint16_t)fn->vendor, (uint16_t)fn->device);
 
-	if (svff_pci_read(host->pci, fn, &e) < 0)
+	read_link(host, dir, "physfn", fn->physfn, sizeof(fn->physfn));
+	/* a VF has no SR-IOV of its own, and no link of its own: of a
+	 * thousand functions, most need no config space at all */
+	if (svff_pci_read(host->pci, fn, !fn->physfn[0], &e) < 0)
 		warn(host, &e);
-	read_sriov_sysfs(host, dir, fn);
-	if (!fn->link_speed[0]) {
+	if (!fn->physfn[0])
+		read_sriov_sysfs(host, dir, fn);
+	if (!fn->physfn[0] && !fn->link_speed[0]) {
 		read_str(host, dir, "current_link_speed", fn->link_speed, sizeof(fn->link_speed));
 		if (!strncmp(fn->link_speed, "Unknown", 7))
 			fn->link_speed[0] = '\0';
 	}
-	if (fn->link_width < 0)
+	if (!fn->physfn[0] && fn->link_width < 0)
 		fn->link_width = read_num(host, dir, "current_link_width", false);
 
-	read_link(host, dir, "physfn", fn->physfn, sizeof(fn->physfn));
 	if (fn->physfn[0])
 		fn->role = SVFF_ROLE_VF;
 	else if (fn->sriov.present)
@@ -326,13 +373,19 @@ static int fn_read(struct svff_host *host, const char *bdfname, struct svff_func
 			warn(host, &e);
 	}
 
+	/* only the QDMA driver makes a qdma/ group, and only for Xilinx IDs;
+	 * qmax is in every version of it, so reading it is the test */
 	snprintf(buf, sizeof(buf), "%s/qdma", dir);
-	if (svff_sysfs_exists(host->sys, buf)) {
+	if (fn->vendor == 0x10ee && ((fn->qdma.qmax = read_num(host, buf, "qmax", false)) >= 0 ||
+				     svff_sysfs_exists(host->sys, buf))) {
 		struct svff_qdma_attrs *q = &fn->qdma;
 
 		q->present = true;
-		q->qmax = read_num(host, buf, "qmax", false);
 		q->intr_rngsz = read_num(host, buf, "intr_rngsz", false);
+		q->qmax_vfs = -1;
+		/* the global CSR values and qmax_vfs are the (master) PF's */
+		if (fn->role == SVFF_ROLE_VF)
+			goto qdma_done;
 		q->qmax_vfs = read_num(host, buf, "qmax_vfs", false);
 		read_str(host, buf, "buf_sz", q->buf_sz, sizeof(q->buf_sz));
 		read_str(host, buf, "glbl_rng_sz", q->glbl_rng_sz, sizeof(q->glbl_rng_sz));
@@ -340,6 +393,7 @@ static int fn_read(struct svff_host *host, const char *bdfname, struct svff_func
 		read_str(host, buf, "c2h_cnt_th", q->c2h_cnt_th, sizeof(q->c2h_cnt_th));
 		read_str(host, buf, "cmpl_status_acc", q->cmpl_status_acc, sizeof(q->cmpl_status_acc));
 	}
+qdma_done:
 	*out = fn;
 	return 0;
 }
@@ -603,6 +657,31 @@ static int refresh(struct svff_host *host, const char *bdf)
 		return rc;
 	}
 	return replaced ? 0 : 1;
+}
+
+void svff_host_set_names(struct svff_host *host, bool names)
+{
+	svff_pci_set_names(host->pci, names);
+}
+
+int svff_host_load(struct svff_host *host, const char *bdf, struct svff_err *err)
+{
+	char name[SVFF_BDF_LEN];
+	struct svff_bdf b;
+	int rc;
+
+	if (svff_bdf_parse(bdf, &b) < 0)
+		return svff_err_set(err, EINVAL, "'%s' is not a PCI address (expected e.g. 0000:01:00.4)", bdf);
+	svff_bdf_format(&b, name, sizeof(name));
+	/* a function that is not there is not an error here: the caller's
+	 * checks say what it means for them */
+	rc = refresh(host, name);
+	if (rc < 0)
+		return svff_err_set(err, -rc, "%s: cannot read the device: %s", name, strerror(-rc));
+	link_vfs(host);
+	if (cards_build(host) < 0)
+		return svff_err_set(err, ENOMEM, "out of memory");
+	return 0;
 }
 
 int svff_host_apply_event(struct svff_host *host, const char *action, const char *bdf,

@@ -24,7 +24,13 @@
 struct svff_pci {
 	struct pci_access *acc;
 	char sysfs_path[4096];
+	bool no_names;
 };
+
+void svff_pci_set_names(struct svff_pci *pci, bool names)
+{
+	pci->no_names = !names;
+}
 
 /* libpci's error callback must not return (it is declared noreturn and its
  * callers go on as if it had exited).  The default exit(1) would let one
@@ -174,7 +180,7 @@ static void lookup(struct svff_pci *pci, char *buf, size_t len, int flags, ...)
 	snprintf(buf, len, "%s", name ? name : "");
 }
 
-int svff_pci_read(struct svff_pci *pci, struct svff_function *fn, struct svff_err *err)
+int svff_pci_read(struct svff_pci *pci, struct svff_function *fn, bool caps, struct svff_err *err)
 {
 	struct pci_dev *volatile d = NULL;
 	jmp_buf jb;
@@ -185,15 +191,19 @@ int svff_pci_read(struct svff_pci *pci, struct svff_function *fn, struct svff_er
 		/* d may be half-filled; freeing it could re-enter the error. */
 		return svff_err_set(err, EIO, "%s: libpci: %s", fn->name, guard_msg);
 	}
-	if (fn->vendor >= 0 && fn->device >= 0) {
+	if (!pci->no_names && fn->vendor >= 0 && fn->device >= 0) {
 		lookup(pci, fn->vendor_name, sizeof(fn->vendor_name), PCI_LOOKUP_VENDOR,
 		       (int)fn->vendor, 0, 0, 0);
 		lookup(pci, fn->device_name, sizeof(fn->device_name), PCI_LOOKUP_DEVICE,
 		       (int)fn->vendor, (int)fn->device, 0, 0);
 	}
-	if (fn->class_code >= 0)
+	if (!pci->no_names && fn->class_code >= 0)
 		lookup(pci, fn->class_name, sizeof(fn->class_name), PCI_LOOKUP_CLASS,
 		       (int)(fn->class_code >> 8), 0, 0, 0);
+	if (!caps) {
+		guard = NULL;
+		return 0;
+	}
 	d = pci_get_dev(pci->acc, fn->bdf.domain, fn->bdf.bus, fn->bdf.slot, fn->bdf.func);
 	if (!d) {
 		guard = NULL;

@@ -169,8 +169,20 @@ static int sysfs_open(const struct svff_sysfs *sys, const char *rel, int flags)
 		have_openat2 = 0;
 	}
 	snprintf(path, sizeof(path), "%s/%s", sys->real, rel);
-	if (!realpath(path, real))
+	if (flags & O_NOFOLLOW) {
+		/* the link itself: resolve its folder, keep its name */
+		char *slash = strrchr(path, '/');
+
+		*slash = '\0';
+		if (!realpath(path, real))
+			return -errno;
+		if (strlen(real) + strlen(slash + 1) + 2 > sizeof(real))
+			return -ENAMETOOLONG;
+		strcat(real, "/");
+		strcat(real, slash + 1);
+	} else if (!realpath(path, real)) {
 		return -errno;
+	}
 	rl = strlen(sys->real);
 	if (strcmp(sys->real, "/") && (strncmp(real, sys->real, rl) || (real[rl] && real[rl] != '/')))
 		return -EXDEV;
@@ -224,6 +236,11 @@ long svff_sysfs_read_bin(const struct svff_sysfs *sys, const char *rel, void *bu
 		if (n == 0)
 			break;
 		got += (size_t)n;
+		/* sysfs hands an attribute over in one read, and a regular
+		 * file reads short only at its end: asking again for the EOF
+		 * would cost a system call per attribute */
+		if (got < len)
+			break;
 	}
 	close(fd);
 	return (long)got;
@@ -268,34 +285,29 @@ int svff_sysfs_read_long(const struct svff_sysfs *sys, const char *rel, long *ou
 int svff_sysfs_link_name(const struct svff_sysfs *sys, const char *rel, char *buf,
 			 size_t len, struct svff_err *err)
 {
-	char target[PATH_MAX], dir[PATH_MAX], abs[PATH_MAX];
-	const char *base, *slash;
+	char target[PATH_MAX], abs[PATH_MAX];
+	const char *base;
 	ssize_t n;
-	int fd, dfd;
+	int fd, lfd;
 
-	/* Resolving the link through sysfs_open proves the target exists and
-	 * stays inside the root. */
+	/* The link itself, opened beneath the root without following it,
+	 * gives its target; resolving it (again beneath the root) proves the
+	 * target exists and stays inside. */
+	lfd = sysfs_open(sys, rel, O_PATH | O_NOFOLLOW);
+	if (lfd < 0)
+		return open_error(sys, rel, lfd, err);
+	n = readlinkat(lfd, "", target, sizeof(target) - 1);
+	close(lfd);
+	if (n < 0)
+		return open_error(sys, rel, -errno, err);
 	fd = sysfs_open(sys, rel, O_PATH);
 	if (fd < 0) {
-		if (fd == -ENOENT && svff_sysfs_abs(sys, rel, abs, sizeof(abs)) &&
-		    faccessat(sys->rootfd, rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-			return svff_err_set(err, ENOENT, "%s: dangling link (its target does not exist)", abs);
+		if (fd == -ENOENT)
+			return svff_err_set(err, ENOENT, "%s: dangling link (its target does not exist)",
+					    svff_sysfs_abs(sys, rel, abs, sizeof(abs)));
 		return open_error(sys, rel, fd, err);
 	}
 	close(fd);
-	slash = strrchr(rel, '/');
-	if (slash) {
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - rel), rel);
-		dfd = sysfs_open(sys, dir, O_PATH | O_DIRECTORY);
-		if (dfd < 0)
-			return open_error(sys, dir, dfd, err);
-		n = readlinkat(dfd, slash + 1, target, sizeof(target) - 1);
-		close(dfd);
-	} else {
-		n = readlinkat(sys->rootfd, rel, target, sizeof(target) - 1);
-	}
-	if (n < 0)
-		return open_error(sys, rel, -errno, err);
 	target[n] = '\0';
 	while (n > 1 && target[n - 1] == '/')
 		target[--n] = '\0';

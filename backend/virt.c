@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -390,12 +391,9 @@ static int subscribe(struct svff_virt *virt, struct svff_err *err)
 	return 0;
 }
 
-static int connect_now(struct svff_virt *virt, struct svff_err *err)
+/* Subscribes and reads every VM over virt->conn. */
+static int connect_with(struct svff_virt *virt, struct svff_err *err)
 {
-	virt->conn = virt->read_only ? virConnectOpenReadOnly(virt->uri) : virConnectOpen(virt->uri);
-	if (!virt->conn)
-		return svff_err_set(err, ECONNREFUSED, "libvirt: cannot connect to %s: %s", virt->uri,
-				    svff_virt_last_error());
 	if (subscribe(virt, err) < 0 || read_all(virt, err) < 0) {
 		unsubscribe(virt);
 		virConnectClose(virt->conn);
@@ -403,6 +401,15 @@ static int connect_now(struct svff_virt *virt, struct svff_err *err)
 		return -err->code;
 	}
 	return 0;
+}
+
+static int connect_now(struct svff_virt *virt, struct svff_err *err)
+{
+	virt->conn = virt->read_only ? virConnectOpenReadOnly(virt->uri) : virConnectOpen(virt->uri);
+	if (!virt->conn)
+		return svff_err_set(err, ECONNREFUSED, "libvirt: cannot connect to %s: %s", virt->uri,
+				    svff_virt_last_error());
+	return connect_with(virt, err);
 }
 
 static void reconnect_cb(int timer, void *opaque)
@@ -433,14 +440,12 @@ static void schedule_reconnect(struct svff_virt *virt)
 	svff_loop_update_timer(virt->reconnect_timer, virt->backoff_ms);
 }
 
-int svff_virt_new(const char *uri, bool read_only, struct svff_virt **out, struct svff_err *err)
+static struct svff_virt *virt_alloc(const char *uri, bool read_only)
 {
 	struct svff_virt *virt = calloc(1, sizeof(*virt));
-	int rc;
 
-	*out = NULL;
 	if (!virt)
-		return svff_err_set(err, ENOMEM, "out of memory");
+		return NULL;
 	virSetErrorFunc(NULL, quiet_errors);
 	/* libvirt parses XML with libxml2, which prints its own warnings */
 	xmlSetGenericErrorFunc(NULL, quiet_xml);
@@ -449,9 +454,84 @@ int svff_virt_new(const char *uri, bool read_only, struct svff_virt **out, struc
 	virt->backoff_ms = BACKOFF_MIN_MS;
 	if (!virt->uri) {
 		free(virt);
-		return svff_err_set(err, ENOMEM, "out of memory");
+		return NULL;
 	}
+	return virt;
+}
+
+int svff_virt_new(const char *uri, bool read_only, struct svff_virt **out, struct svff_err *err)
+{
+	struct svff_virt *virt = virt_alloc(uri, read_only);
+	int rc;
+
+	*out = NULL;
+	if (!virt)
+		return svff_err_set(err, ENOMEM, "out of memory");
 	rc = connect_now(virt, err);
+	if (rc < 0) {
+		svff_virt_free(virt);
+		return rc;
+	}
+	*out = virt;
+	return 0;
+}
+
+/* ---- connecting while the host is scanned -------------------------------------- */
+
+struct svff_virt_pending {
+	pthread_t thread;
+	bool started;
+	struct svff_virt *virt;
+	char msg[SVFF_ERR_MSG_MAX];	/* libvirt's error, which is per thread */
+};
+
+static void *open_thread(void *data)
+{
+	struct svff_virt_pending *p = data;
+	struct svff_virt *virt = p->virt;
+
+	virt->conn = virt->read_only ? virConnectOpenReadOnly(virt->uri) : virConnectOpen(virt->uri);
+	if (!virt->conn)
+		snprintf(p->msg, sizeof(p->msg), "%s", svff_virt_last_error());
+	return NULL;
+}
+
+struct svff_virt_pending *svff_virt_start(const char *uri, bool read_only)
+{
+	struct svff_virt_pending *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->virt = virt_alloc(uri, read_only);
+	if (!p->virt) {
+		free(p);
+		return NULL;
+	}
+	/* without a thread, svff_virt_finish connects itself */
+	p->started = pthread_create(&p->thread, NULL, open_thread, p) == 0;
+	return p;
+}
+
+int svff_virt_finish(struct svff_virt_pending *p, struct svff_virt **out, struct svff_err *err)
+{
+	struct svff_virt *virt;
+	int rc;
+
+	*out = NULL;
+	if (!p)
+		return svff_err_set(err, ENOMEM, "out of memory");
+	virt = p->virt;
+	if (!p->started) {
+		free(p);
+		rc = connect_now(virt, err);
+	} else {
+		pthread_join(p->thread, NULL);
+		if (!virt->conn)
+			rc = svff_err_set(err, ECONNREFUSED, "libvirt: cannot connect to %s: %s", virt->uri, p->msg);
+		else
+			rc = connect_with(virt, err);
+		free(p);
+	}
 	if (rc < 0) {
 		svff_virt_free(virt);
 		return rc;
@@ -635,4 +715,21 @@ int svff_virt_monitor(struct svff_virt *virt, const char *vm, const char *cmd, c
 	}
 	virDomainFree(dom);
 	return rc < 0 ? rc : 0;
+}
+
+void svff_virt_cancel(struct svff_virt_pending *p)
+{
+	struct svff_virt *virt;
+
+	if (!p)
+		return;
+	if (p->started) {
+		pthread_join(p->thread, NULL);
+		virt = p->virt;
+		free(p);
+		svff_virt_free(virt);
+		return;
+	}
+	svff_virt_free(p->virt);
+	free(p);
 }

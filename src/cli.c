@@ -78,23 +78,80 @@ static int open_host(const struct cli_opts *opts, struct svff_host **host)
 	return SVFF_EXIT_OK;
 }
 
-/* Connects to libvirt; on failure *virt is NULL and err says why.  The
- * paused VFs are read from the state file (see cli_state_path). */
-static void open_virt(const struct cli_opts *opts, struct svff_virt **virt, struct svff_err *err)
+static int load_member(const char *bdf, void *data)
+{
+	struct svff_err err = { 0 };
+
+	svff_host_load(data, bdf, &err);
+	return 0;
+}
+
+/* Only what attach and detach look at: the VF, its PF (the allow-list)
+ * and the other members of its IOMMU group (viability), not the thousand
+ * other functions of a big host. */
+static int open_host_for(const struct cli_opts *opts, const char *vf, struct svff_host **host)
+{
+	struct svff_err err = { 0 };
+	const struct svff_function *fn;
+	struct svff_bdf b;
+
+	/* a malformed address is attach's to explain */
+	if (svff_host_new(opts->sysfs_root, host, &err) < 0) {
+		fprintf(stderr, "svff: %s\n", err.msg);
+		return SVFF_EXIT_ENV;
+	}
+	/* attach and detach print no device names */
+	svff_host_set_names(*host, false);
+	if (svff_bdf_parse(vf, &b) == 0 && svff_host_load(*host, vf, &err) < 0) {
+		fprintf(stderr, "svff: %s\n", err.msg);
+		svff_host_free(*host);
+		*host = NULL;
+		return SVFF_EXIT_ENV;
+	}
+	fn = svff_host_find(*host, vf);
+	if (fn && fn->physfn[0])
+		svff_host_load(*host, fn->physfn, &err);
+	fn = svff_host_find(*host, vf);
+	if (fn && fn->iommu_group >= 0)
+		svff_host_iommu_group(*host, fn->iommu_group, load_member, *host, &err);
+	return SVFF_EXIT_OK;
+}
+
+/* Starts connecting to libvirt (in a thread: it overlaps what the caller
+ * does next, usually the host scan); NULL when the event loop fails. */
+static struct svff_virt_pending *virt_begin(const struct cli_opts *opts, struct svff_err *err)
+{
+	if (svff_loop_init(err) < 0)
+		return NULL;
+	return svff_virt_start(libvirt_uri(opts), opts->read_only);
+}
+
+/* Finishes it; on failure *virt is NULL and err says why.  The paused VFs
+ * are read from the state file (see cli_state_path). */
+static void virt_end(const struct cli_opts *opts, struct svff_virt_pending *p, struct svff_virt **virt,
+		     struct svff_err *err)
 {
 	char path[4200];
 	struct svff_err perr = { 0 };
 
 	*virt = NULL;
-	if (svff_loop_init(err) < 0)
+	if (!p) {
+		if (!err->msg[0])
+			svff_err_set(err, ENOMEM, "out of memory");
 		return;
-	if (svff_virt_new(libvirt_uri(opts), opts->read_only, virt, err) < 0)
+	}
+	if (svff_virt_finish(p, virt, err) < 0)
 		return;
 	if (opts->demo)
 		svff_virt_set_vmm(*virt, svff_demolab_vmm(), opts->demo);
 	cli_state_path(opts, "paused", path, sizeof(path));
 	if (svff_virt_set_pause_file(*virt, path, &perr) < 0)
 		fprintf(stderr, "svff: warning: %s\n", perr.msg);
+}
+
+static void open_virt(const struct cli_opts *opts, struct svff_virt **virt, struct svff_err *err)
+{
+	virt_end(opts, virt_begin(opts, err), virt, err);
 }
 
 static int open_virt_or_fail(const struct cli_opts *opts, struct svff_virt **virt)
@@ -141,6 +198,7 @@ static int cmd_status(const struct cli_opts *opts)
 	};
 	struct svff_err verr = { 0 };
 	bool json = false, all = false;
+	struct svff_virt_pending *pending;
 	struct svff_virt *virt;
 	struct svff_host *host;
 	int c, rc;
@@ -166,12 +224,15 @@ static int cmd_status(const struct cli_opts *opts)
 		fprintf(stderr, "svff: status takes no arguments ('%s')\n", opts->argv[optind]);
 		return SVFF_EXIT_USAGE;
 	}
+	pending = virt_begin(opts, &verr);
 	rc = open_host(opts, &host);
-	if (rc)
-		return rc;
 	/* VMs are a part of the picture, not a condition for it: without
 	 * libvirt, status still shows the hardware and says why VMs are missing. */
-	open_virt(opts, &virt, &verr);
+	virt_end(opts, pending, &virt, &verr);
+	if (rc) {
+		svff_virt_free(virt);
+		return rc;
+	}
 	if (json) {
 		struct json_object *doc = status_json_new(host, virt, virt ? NULL : verr.msg);
 
@@ -266,6 +327,7 @@ static const char *where(unsigned flags)
 
 static int cmd_hostdev(const struct cli_opts *opts, bool detach)
 {
+	struct svff_virt_pending *pending;
 	struct svff_strlist notes = { 0 };
 	struct svff_err err = { 0 };
 	struct hostdev_args a;
@@ -278,8 +340,17 @@ static int cmd_hostdev(const struct cli_opts *opts, bool detach)
 		return rc < 0 ? SVFF_EXIT_OK : rc;
 	if (!a.dry_run && (rc = refuse_read_only(opts)))
 		return rc;
-	if ((rc = open_host(opts, &host)) || (rc = open_virt_or_fail(opts, &virt)))
+	pending = virt_begin(opts, &err);
+	rc = open_host_for(opts, a.vf, &host);
+	virt_end(opts, pending, &virt, &err);
+	if (rc)
 		goto cleanup;
+	if (!virt) {
+		fprintf(stderr, "svff: %s\n", err.msg);
+		rc = SVFF_EXIT_ENV;
+		goto cleanup;
+	}
+	err = (struct svff_err){ 0 };
 	if (!a.vm && svff_virt_vm_of(virt, a.vf, NULL))
 		snprintf(vmname, sizeof(vmname), "%s", svff_virt_vm_of(virt, a.vf, NULL)->name);
 	else

@@ -25,6 +25,8 @@ struct cli_opts {
 	const char *log;	/* --log FILE: the journal of every change */
 	struct svff_demolab *demo;	/* --demo: the embedded demo lab, else NULL */
 	const char *script;	/* --script FILE: the demo's scripted tour */
+	bool bench_first_frame;	/* --bench-first-frame: time the first frame, then quit */
+	double t0_ms;		/* CLOCK_MONOTONIC at main(), for the above */
 	int argc;		/* the subcommand and its arguments */
 	char **argv;
 };

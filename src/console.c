@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "console.h"
@@ -351,6 +353,35 @@ static void on_signal(int watch, int fd, int events, void *opaque)
 	}
 }
 
+static double mono_ms(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec * 1000 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ms since the kernel started this process (exec, dynamic linking and
+ * all): /proc/self/stat's start time, in clock ticks since boot. */
+static double since_exec_ms(void)
+{
+	char buf[1024], *p;
+	unsigned long long start = 0;
+	FILE *f = fopen("/proc/self/stat", "re");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	/* field 22; p points at field 2's end */
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%llu", &start) != 1)
+		return -1;
+	return mono_ms(CLOCK_BOOTTIME) - (double)start * 1000 / (double)sysconf(_SC_CLK_TCK);
+}
+
 /* The tour types its keys from a timer, one step at a time; a key that
  * starts an operation runs it to the end before the next step. */
 static void on_script(int timer, void *opaque)
@@ -416,6 +447,9 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 	char label[PATH_MAX + 16], theme_msg[600];
 	const char *theme = opts->theme ? opts->theme : cfg->theme[0] ? cfg->theme : "default";
 	sigset_t mask;
+	double frame_ms = -1, exec_ms = -1;
+	struct svff_virt_pending *pending;
+	int bench_fd = -1;
 	int sfd, rc = SVFF_EXIT_OK;
 
 	if (opts->script && script_load(opts->script, &app.script, &err) < 0) {
@@ -427,6 +461,8 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 		script_free(app.script);
 		return SVFF_EXIT_ENV;
 	}
+	/* libvirt connects while the host is scanned */
+	pending = svff_virt_start(uri, opts->read_only);
 	/* Watch before the first scan, so nothing that appears is missed. */
 	if (opts->event_fifo)
 		rc = svff_fifo_source_new(opts->event_fifo, &app.src, &err);
@@ -435,6 +471,7 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 	if (rc < 0) {
 		fprintf(stderr, "svff: %s\n", err.msg);
 		script_free(app.script);
+		svff_virt_cancel(pending);
 		return SVFF_EXIT_ENV;
 	}
 	if (svff_host_new(opts->sysfs_root, &app.host, &err) < 0 || svff_host_scan(app.host, &err) < 0) {
@@ -442,6 +479,7 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 		svff_host_free(app.host);
 		svff_evsrc_free(app.src);
 		script_free(app.script);
+		svff_virt_cancel(pending);
 		return SVFF_EXIT_ENV;
 	}
 	/* a fixture tree has no kernel: the model answers the console's writes */
@@ -453,6 +491,7 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 			svff_host_free(app.host);
 			svff_evsrc_free(app.src);
 			script_free(app.script);
+			svff_virt_cancel(pending);
 			return SVFF_EXIT_ENV;
 		}
 		snprintf(app.lock_path, sizeof(app.lock_path), "%s", opts->sysfs_root);
@@ -461,7 +500,7 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 			*slash = '\0';
 		strncat(app.lock_path, "/svff.lock", sizeof(app.lock_path) - strlen(app.lock_path) - 1);
 	}
-	if (svff_virt_new(uri, opts->read_only, &app.virt, &verr) == 0) {
+	if (svff_virt_finish(pending, &app.virt, &verr) == 0) {
 		char path[4200];
 		struct svff_err perr = { 0 };
 
@@ -547,12 +586,28 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 	svff_loop_add_fd(sfd, POLLIN, on_signal, &app, NULL);
 	/* Idle means no wake-ups: the loop sleeps until a key, a device event,
 	 * a libvirt event or a signal arrives. */
+	/* bench/run: the wall-clock time of every frame drawn, to measure
+	 * event -> screen without a terminal's own latency */
+	if (getenv("SVFF_BENCH_DRAWS") && *getenv("SVFF_BENCH_DRAWS"))
+		bench_fd = open(getenv("SVFF_BENCH_DRAWS"), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	while (!app.quit) {
-		ui_console_draw(app.ui);
+		if (ui_console_draw(app.ui) && bench_fd >= 0) {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			dprintf(bench_fd, "%lld\n", (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+		}
+		if (opts->bench_first_frame) {
+			frame_ms = mono_ms(CLOCK_MONOTONIC) - opts->t0_ms;
+			exec_ms = since_exec_ms();
+			break;
+		}
 		if (svff_loop_run_once(-1) < 0)
 			break;
 	}
 	close(sfd);
+	if (bench_fd >= 0)
+		close(bench_fd);
 	if (app.script_timer > 0)
 		svff_loop_remove_timer(app.script_timer);
 cleanup:
@@ -564,5 +619,8 @@ cleanup:
 	svff_virt_free(app.virt);
 	svff_host_free(app.host);
 	svff_evsrc_free(app.src);
+	if (frame_ms >= 0)
+		fprintf(stderr, "first frame: %.1f ms after main(), %.0f ms after exec (10 ms ticks)\n", frame_ms,
+			exec_ms);
 	return rc;
 }

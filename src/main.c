@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,15 +84,19 @@ int main(int argc, char **argv)
 		{ "read-only", no_argument, NULL, 'r' },
 		{ "demo", no_argument, NULL, 'D' },
 		{ "script", required_argument, NULL, 'S' },
+		{ "bench-first-frame", no_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_opts opts = { .sysfs_root = "/sys" };
+	struct timespec ts;
 	struct svff_demolab *lab = NULL;
 	bool demo = false, sysfs_given = false;
 	int c, rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	opts.t0_ms = (double)ts.tv_sec * 1000 + (double)ts.tv_nsec / 1e6;
 	setlocale(LC_ALL, "");
 	/* libvirt's own log goes to stderr by default (in-process drivers such
 	 * as qemu:///embed are chatty) and would tear the console; svff reports
@@ -127,6 +132,9 @@ int main(int argc, char **argv)
 			break;
 		case 'S':
 			opts.script = optarg;
+			break;
+		case 'B':
+			opts.bench_first_frame = true;
 			break;
 		case 'h':
 			usage(stdout);

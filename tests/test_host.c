@@ -214,12 +214,15 @@ static void test_missing_mandatory_files(void **state)
 	struct fx *fx = *state;
 	struct svff_err err = { 0 };
 
+	/* uevent has the IDs too: without it svff falls back to the files */
+	testutil_unlink(fx->root, "devices/pci0000:00/0000:01:00.5/uevent");
 	testutil_unlink(fx->root, "devices/pci0000:00/0000:01:00.5/vendor");
 	testutil_unlink(fx->root, "devices/pci0000:00/0000:01:00.5/resource");
 	testutil_unlink(fx->root, "devices/pci0000:00/0000:01:00.5/class");
 	assert_int_equal(svff_host_scan(fx->host, &err), 0);
 	assert_true(warned(fx, "0000:01:00.5/vendor", "No such file"));
 	assert_int_equal(fn(fx, "0000:01:00.5")->vendor, -1);
+	assert_int_equal(fn(fx, "0000:01:00.5")->device, 0xa03f);	/* from its file */
 	assert_int_equal(fn(fx, "0000:01:00.5")->vf_index, 1);
 	assert_int_equal(svff_host_n_functions(fx->host), 17);
 }

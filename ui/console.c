@@ -647,14 +647,14 @@ static void draw_message(struct ui_console *c)
 	wrap(c->message, w - 4, emit_box, &b);
 }
 
-void ui_console_draw(struct ui_console *c)
+bool ui_console_draw(struct ui_console *c)
 {
 	static const char *const titles[P_COUNT] = {
 		"Cards", "Physical functions", "Virtual functions", "VMs", "Details", "Log",
 	};
 
 	if (!c->dirty)
-		return;
+		return false;
 	if (c->rebuild)
 		rebuild(c);
 	erase();
@@ -662,7 +662,7 @@ void ui_console_draw(struct ui_console *c)
 		put(0, 0, COLS, A_BOLD, "svff needs at least 60x12; enlarge the terminal (q quits)");
 		refresh();
 		c->dirty = false;
-		return;
+		return true;
 	}
 	layout(c);
 	draw_header(c);
@@ -681,6 +681,7 @@ void ui_console_draw(struct ui_console *c)
 		draw_message(c);
 	refresh();
 	c->dirty = false;
+	return true;
 }
 
 void ui_console_resize(struct ui_console *c)

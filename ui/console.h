@@ -65,7 +65,7 @@ int ui_console_feed_key(struct ui_console *c, int key);
 /* Reads every pending key; returns ui_result bits. */
 int ui_console_input(struct ui_console *c);
 void ui_console_resize(struct ui_console *c);
-/* Draws when something changed since the last draw. */
-void ui_console_draw(struct ui_console *c);
+/* Draws when something changed since the last draw; true when it did. */
+bool ui_console_draw(struct ui_console *c);
 
 #endif

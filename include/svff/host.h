@@ -123,6 +123,12 @@ int svff_host_scan(struct svff_host *host, struct svff_err *err);
 
 /* Applies one device event (udev action for one PCI function): re-reads only
  * that function and its PF, removes it on "remove", and notifies. */
+/* names false: functions read from now on get no vendor/device/class
+ * names (loading pci.ids costs milliseconds a command may not need). */
+void svff_host_set_names(struct svff_host *host, bool names);
+/* Reads one function into the model without a scan (commands that need a
+ * few functions of a host with a thousand); no listener is told. */
+int svff_host_load(struct svff_host *host, const char *bdf, struct svff_err *err);
 int svff_host_apply_event(struct svff_host *host, const char *action, const char *bdf,
 			  struct svff_err *err);
 

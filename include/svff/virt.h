@@ -57,6 +57,16 @@ typedef void (*svff_virt_listener)(struct svff_virt *virt, enum svff_vm_change w
 int svff_virt_new(const char *uri, bool read_only, struct svff_virt **out, struct svff_err *err);
 void svff_virt_free(struct svff_virt *virt);
 
+/* The same in two halves, so that libvirt's connection (its driver's
+ * start-up takes tens of milliseconds) overlaps the host scan: start
+ * opens the connection in a thread, finish waits for it, then subscribes
+ * and reads the VMs in the calling thread.  finish always consumes p. */
+struct svff_virt_pending;
+struct svff_virt_pending *svff_virt_start(const char *uri, bool read_only);
+int svff_virt_finish(struct svff_virt_pending *p, struct svff_virt **out, struct svff_err *err);
+/* Waits for the thread and drops the connection (error paths). */
+void svff_virt_cancel(struct svff_virt_pending *p);
+
 const char *svff_virt_uri(const struct svff_virt *virt);
 bool svff_virt_connected(const struct svff_virt *virt);
 void svff_virt_set_listener(struct svff_virt *virt, svff_virt_listener fn, void *data);
