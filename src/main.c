@@ -62,6 +62,8 @@ static void usage(FILE *out)
 		"                            SR-IOV NIC and six VMs, in a temporary folder removed\n"
 		"                            on exit (no root, FPGA or libvirtd needed)\n"
 		"      --script FILE         with --demo: replay a scripted tour (see svff(1))\n"
+		"      --bench-first-frame   (bench/run) draw the console once, print how long\n"
+		"                            that took after main() and after exec, exit\n"
 		"      --event-fifo PATH     read device events (\"ACTION BDF\" lines) from a FIFO:\n"
 		"                            the event source for --sysfs-root trees\n"
 		"  -h, --help                show this help and exit\n"
