@@ -232,7 +232,34 @@ static bool live_in_vm(struct svff_ops_ctx *ctx, const char *bdf)
 	return vm && vm->id >= 0 && hd->live;
 }
 
-static int step_apply(struct svff_ops_ctx *ctx, struct svff_step *s, struct svff_err *err)
+/* New VFs are probed by whatever driver matches (nvme, qdma-vf, ...) the
+ * moment they appear, and a host driver can take seconds to give one up
+ * again (the real-kernel lab saw nvme hold a VF for longer than the
+ * bind's timeout).  VFs meant for another driver are created with
+ * autoprobe off and bound explicitly; the PF's setting comes back after. */
+static int set_autoprobe(struct svff_ops_ctx *ctx, struct svff_plan *plan, struct svff_step *s,
+			 struct svff_err *err)
+{
+	char rel[PATH_MAX], v[8];
+	struct svff_err e = { 0 };
+	long want = s->value;
+
+	snprintf(rel, sizeof(rel), "bus/pci/devices/%s/sriov_drivers_autoprobe", s->target);
+	if (svff_sysfs_read_long(svff_host_sysfs(ctx->host), rel, &s->old_value, &e) < 0) {
+		s->old_value = -1;
+		/* a kernel before 4.12 has no such file: it always probes */
+		return e.code == ENOENT ? 0 : svff_err_set(err, e.code, "%s", e.msg);
+	}
+	if (want < 0)
+		want = s->pair < plan->n ? plan->steps[s->pair].old_value : -1;
+	if (want < 0 || want == s->old_value)
+		return 0;
+	snprintf(v, sizeof(v), "%ld", want);
+	return write_attr(ctx, s->target, "sriov_drivers_autoprobe", v, err);
+}
+
+static int step_apply(struct svff_ops_ctx *ctx, struct svff_plan *plan, struct svff_step *s,
+		      struct svff_err *err)
 {
 	const struct svff_function *fn;
 	int rc;
@@ -286,6 +313,8 @@ static int step_apply(struct svff_ops_ctx *ctx, struct svff_step *s, struct svff
 		return pause_vf(ctx, s, err);
 	case SVFF_STEP_UNPAUSE:
 		return unpause_vf(ctx, s, err);
+	case SVFF_STEP_AUTOPROBE:
+		return set_autoprobe(ctx, plan, s, err);
 	}
 	return 0;
 }
@@ -335,6 +364,14 @@ static int step_undo(struct svff_ops_ctx *ctx, struct svff_step *s, struct svff_
 		if (!ctx->virt || resolve(ctx, s, err) < 0 || !svff_host_find(ctx->host, s->target))
 			return 0;
 		return pause_vf(ctx, s, err);
+	case SVFF_STEP_AUTOPROBE: {
+		char v[8];
+
+		if (s->old_value < 0 || !s->target[0])
+			return 0;
+		snprintf(v, sizeof(v), "%ld", s->old_value);
+		return write_attr(ctx, s->target, "sriov_drivers_autoprobe", v, err);
+	}
 	}
 	return 0;
 }
@@ -349,7 +386,7 @@ int svff_plan_run(struct svff_ops_ctx *ctx, struct svff_plan *plan, struct svff_
 		struct svff_step *s = &plan->steps[i];
 
 		journal(ctx, "step %zu/%zu: %s", i + 1, plan->n, s->desc);
-		if (step_apply(ctx, s, err) < 0)
+		if (step_apply(ctx, plan, s, err) < 0)
 			break;
 		s->done = true;
 		s->t_done = now_ms();
@@ -461,12 +498,37 @@ static void vf_bdf(const struct svff_function *pf, long i, char *buf)
 	svff_bdf_format(&b, buf, SVFF_BDF_LEN);
 }
 
+/* Does any of the first n VFs of pf have a VM in the configuration? */
+static bool pf_has_assignment(const struct svff_config *cfg, const struct svff_function *pf, long n)
+{
+	for (long i = 0; i < n; i++) {
+		char bdf[SVFF_BDF_LEN];
+
+		vf_bdf(pf, i, bdf);
+		if (assignment_of(cfg, bdf))
+			return true;
+	}
+	return false;
+}
+
+static void autoprobe_back(struct svff_plan *plan, const char *pf, size_t off)
+{
+	struct svff_step *s = add_step(plan, SVFF_STEP_AUTOPROBE, pf, -1, "turn driver autoprobe on %s back "
+				       "to what it was", pf);
+
+	if (s) {
+		s->value = -1;
+		s->pair = off;
+	}
+}
+
 static int plan_pf(struct svff_ops_ctx *ctx, const struct svff_pf_layout *l, struct svff_plan *plan,
 		   struct svff_err *err)
 {
 	const struct svff_function *pf;
 	long n, cur;
 	bool through_zero;
+	size_t autoprobe_off = (size_t)-1;
 	int rc;
 
 	if ((rc = check_function(ctx, l->pf, &pf, err)) < 0)
@@ -494,6 +556,11 @@ static int plan_pf(struct svff_ops_ctx *ctx, const struct svff_pf_layout *l, str
 	else if (l->qmax >= 0 && !pf->qdma.present)
 		svff_strlist_add(&plan->notes, "PF %s has no qdma/ group (driver %s): qmax = %ld not applied",
 				 l->pf, pf->driver, l->qmax);
+	if (n != cur && n > 0 && (l->vf_driver[0] || pf_has_assignment(ctx->cfg, pf, n))) {
+		autoprobe_off = plan->n;
+		add_step(plan, SVFF_STEP_AUTOPROBE, l->pf, -1, "turn driver autoprobe off on %s (the new VFs "
+			 "wait for their drivers below)", l->pf)->value = 0;
+	}
 	if (n != cur && n > 0)
 		add_step(plan, SVFF_STEP_NUMVFS, l->pf, -1, "enable %ld VF(s) on %s (sriov_numvfs)", n,
 			 l->pf)->value = n;
@@ -525,6 +592,8 @@ static int plan_pf(struct svff_ops_ctx *ctx, const struct svff_pf_layout *l, str
 					 "connection: not attached", bdf, as->vm, as->line);
 		}
 	}
+	if (autoprobe_off < plan->n)
+		autoprobe_back(plan, l->pf, autoprobe_off);
 	return 0;
 }
 
@@ -581,6 +650,7 @@ int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pfname, long n, long 
 	size_t n_held = 0, n_detach = 0;
 	struct svff_bdf b;
 	char name[SVFF_BDF_LEN], list[512] = "";
+	size_t autoprobe_off = (size_t)-1;
 	long cur;
 	int rc;
 
@@ -668,8 +738,12 @@ int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pfname, long n, long 
 	if (qmax >= 0 && qmax != pf->qdma.qmax)
 		add_step(plan, SVFF_STEP_QMAX, name, -1, "set the queue budget of %s to %ld (was %ld)", name, qmax,
 			 pf->qdma.qmax)->value = qmax;
-	if (n != cur && n > 0)
+	if (n != cur && n > 0) {
+		autoprobe_off = plan->n;
+		add_step(plan, SVFF_STEP_AUTOPROBE, name, -1, "turn driver autoprobe off on %s (the VFs get "
+			 "their drivers back below)", name)->value = 0;
 		add_step(plan, SVFF_STEP_NUMVFS, name, -1, "enable %ld VF(s) on %s", n, name)->value = n;
+	}
 	for (long i = 0; n != cur && i < n && i < (long)pf->n_vfs && i < 256; i++) {
 		struct svff_step *s;
 
@@ -678,6 +752,8 @@ int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pfname, long n, long 
 		s = add_step(plan, SVFF_STEP_DRIVER, name, i, "bind VF %ld of %s to %s, as before", i, name, drivers[i]);
 		snprintf(s->driver, sizeof(s->driver), "%s", drivers[i]);
 	}
+	if (autoprobe_off < plan->n)
+		autoprobe_back(plan, name, autoprobe_off);
 	for (long i = 0; vf_qmax >= 0 && i < n; i++) {
 		const char *d = i < (long)pf->n_vfs && i < 256 ? drivers[i] : "";
 

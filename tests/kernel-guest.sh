@@ -75,6 +75,15 @@ kernel "enable 1" 1 ok
 kernel "a new count while VFs exist" 2 "Device or resource busy"
 kernel "the same count" 1 ok
 kernel "disable" 0 ok
+# sriov_drivers_autoprobe off: a new VF comes up without a driver (svff
+# relies on it: nvme took a new VF and held it past a bind's timeout)
+echo 0 >"$D/sriov_drivers_autoprobe"
+kernel "enable 1, autoprobe off" 1 ok
+VF=$(basename "$(readlink "$D/virtfn0")")
+echo "SVFF-KERNEL autoprobe off: VF $VF driver $(drv "$VF")"
+is "kernel: autoprobe off leaves the new VF without a driver" "$(drv "$VF")" none
+kernel "disable again" 0 ok
+echo 1 >"$D/sriov_drivers_autoprobe"
 
 # ---- init: VFs created, bound to vfio-pci ------------------------------------------
 check "init --dry-run" $SVFF init --dry-run

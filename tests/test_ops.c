@@ -155,6 +155,33 @@ static void test_kmodel_queue_pool(void **state)
 /* ---- plans ------------------------------------------------------------------- */
 
 
+static const char *slurp(struct fx *fx, const char *rel)
+{
+	static char buf[SVFF_ERR_MSG_MAX];
+	static struct svff_err err;
+
+	if (svff_sysfs_read(svff_host_sysfs(fx->host), rel, buf, sizeof(buf), &err) < 0)
+		return err.msg;
+	return buf;
+}
+
+/* The kernel's sriov_drivers_autoprobe (seen in the real-kernel lab: nvme
+ * took a new VF and held it past the bind's timeout): with it off, new VFs
+ * come up without a driver. */
+static void test_kmodel_autoprobe(void **state)
+{
+	struct fx *fx = *state;
+	struct svff_err err = { 0 };
+
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:01:00.2/sriov_drivers_autoprobe", "0", &err), 0);
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:01:00.2/sriov_numvfs", "2", &err), 0);
+	assert_string_equal(fn(fx, "0000:01:10.2")->driver, "");
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:01:00.2/sriov_numvfs", "0", &err), 0);
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:01:00.2/sriov_drivers_autoprobe", "1", &err), 0);
+	assert_int_equal(wr(fx, "bus/pci/devices/0000:01:00.2/sriov_numvfs", "2", &err), 0);
+	assert_string_equal(fn(fx, "0000:01:10.2")->driver, "qdma-vf");
+}
+
 static void test_init_and_again(void **state)
 {
 	struct fx *fx = *state;
@@ -162,9 +189,17 @@ static void test_init_and_again(void **state)
 	struct svff_err err = { 0 };
 
 	assert_int_equal(svff_plan_init(&fx->ctx, NULL, 0, &plan, &err), 0);
-	assert_int_equal(plan.n, 11);
+	assert_int_equal(plan.n, 15);
+	/* new VFs are made with driver autoprobe off, just before the
+	 * sriov_numvfs write, and it comes back */
+	assert_int_equal(plan.steps[1].kind, SVFF_STEP_AUTOPROBE);
+	assert_int_equal(plan.steps[1].value, 0);
+	assert_int_equal(plan.steps[2].kind, SVFF_STEP_NUMVFS);
 	assert_int_equal(svff_plan_run(&fx->ctx, &plan, &err), 0);
+	assert_int_equal(plan.steps[1].old_value, 1);
 	svff_plan_free(&plan);
+	assert_string_equal(slurp(fx, "bus/pci/devices/0000:01:00.2/sriov_drivers_autoprobe"), "1");
+	assert_string_equal(slurp(fx, "bus/pci/devices/0000:01:00.0/sriov_drivers_autoprobe"), "1");
 	assert_int_equal(fn(fx, "0000:01:00.2")->sriov.num_vfs, 3);
 	assert_int_equal(fn(fx, "0000:01:00.2")->qdma.qmax, 64);
 	assert_string_equal(fn(fx, "0000:01:10.4")->driver, "vfio-pci");
@@ -350,6 +385,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kmodel_numvfs_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kmodel_driver_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kmodel_queue_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kmodel_autoprobe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_init_and_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dry_run_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_at_every_write_rolls_back, setup, teardown),

@@ -47,7 +47,7 @@ struct ui_console {
 	enum ui_level status_level;
 	struct ui_list picker;		/* VMs to attach to */
 	char pending_vf[SVFF_BDF_LEN];
-	char confirm_text[512];
+	char confirm_text[4096];
 	enum ui_action confirm_action;
 	char confirm_arg[SVFF_NAME_LEN];
 	int help_top;
@@ -629,9 +629,22 @@ static void draw_confirm(struct ui_console *c)
 
 	wrap(c->confirm_text, w - 4, count_emit, &lines);
 	h = lines + 4;
+	if (h > LINES - 2)
+		h = LINES - 2;
 	draw_box(c, h, w, &y, &x, " Confirm ");
 	b = (struct emit_box){ c, y, x, w, 0, h - 3 };
+	/* a plan taller than the screen says so on its last line rather
+	 * than ending mid-way without a word */
+	if (lines > h - 4)
+		b.max = h - 4;
 	wrap(c->confirm_text, w - 4, emit_box, &b);
+	if (lines > h - 4) {
+		char more[96];
+
+		snprintf(more, sizeof(more), "... %d more line(s): a taller terminal shows them; the log lists "
+			 "every step as it runs", lines - (h - 4));
+		put(y + h - 3, x + 2, w - 4, style(c, SVFF_EL_DIALOG), more);
+	}
 	put(y + h - 2, x + 2, w - 4, style(c, SVFF_EL_DIALOG_BUTTON), "y: go ahead    n/Esc: cancel");
 }
 

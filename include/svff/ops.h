@@ -33,13 +33,15 @@ enum svff_step_kind {
 	SVFF_STEP_DETACH,	/* detach a PF's VF n from its VM (live) */
 	SVFF_STEP_PAUSE,	/* pause a PF's VF n in its VM (QMP), then release it on the host */
 	SVFF_STEP_UNPAUSE,	/* bind a PF's VF n to vfio-pci, then unpause it in its VM */
+	SVFF_STEP_AUTOPROBE,	/* a PF's sriov_drivers_autoprobe: 0, or back to what it was */
 };
 
 struct svff_step {
 	enum svff_step_kind kind;
 	char bdf[SVFF_BDF_LEN];		/* the function, or the PF for "VF n of" steps */
 	long vf;			/* VF index, -1: bdf itself */
-	long value;			/* QMAX, NUMVFS */
+	long value;			/* QMAX, NUMVFS; AUTOPROBE: 0, or -1 "as step pair found it" */
+	size_t pair;			/* AUTOPROBE -1: the step that turned it off */
 	char driver[64];		/* DRIVER: "" means unbound */
 	char vm[SVFF_NAME_LEN];		/* ATTACH */
 	char desc[256];
