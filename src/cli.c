@@ -35,17 +35,22 @@
 /* The configuration of this run; loaded once by cli_run. */
 static struct svff_config *cfg;
 
-void cli_state_path(const struct cli_opts *opts, const char *file, char *buf, size_t len)
+void cli_host_file(const struct cli_opts *opts, const char *system_path, const char *name, char *buf,
+		   size_t len)
 {
 	char *slash;
 
 	if (!strcmp(opts->sysfs_root, "/sys") || !strcmp(opts->sysfs_root, "/sys/")) {
-		/* /run: gone at reboot, as the VMs' QEMUs are */
-		mkdir("/run/svff", 0755);
-		snprintf(buf, len, "/run/svff/%s", file);
+		snprintf(buf, len, "%s", system_path);
+		slash = strrchr(buf, '/');
+		if (slash && slash != buf) {
+			*slash = '\0';
+			mkdir(buf, 0755);	/* /run/svff; it may exist */
+			*slash = '/';
+		}
 		return;
 	}
-	/* a fixture tree keeps its state beside itself */
+	/* a fixture tree keeps its files beside itself */
 	snprintf(buf, len, "%s", opts->sysfs_root);
 	while (strlen(buf) > 1 && buf[strlen(buf) - 1] == '/')
 		buf[strlen(buf) - 1] = '\0';
@@ -54,7 +59,7 @@ void cli_state_path(const struct cli_opts *opts, const char *file, char *buf, si
 		*slash = '\0';
 	else
 		snprintf(buf, len, ".");
-	snprintf(buf + strlen(buf), len - strlen(buf), "/svff-%s", file);
+	snprintf(buf + strlen(buf), len - strlen(buf), "/%s", name);
 }
 
 static const char *libvirt_uri(const struct cli_opts *opts)
@@ -117,22 +122,17 @@ static int open_host_for(const struct cli_opts *opts, const char *vf, struct svf
 	return SVFF_EXIT_OK;
 }
 
-/* Starts connecting to libvirt (in a thread: it overlaps what the caller
- * does next, usually the host scan); NULL when the event loop fails. */
-static struct svff_virt_pending *virt_begin(const struct cli_opts *opts, struct svff_err *err)
+struct svff_virt_pending *cli_virt_begin(const struct cli_opts *opts, const char *uri, struct svff_err *err)
 {
 	if (svff_loop_init(err) < 0)
 		return NULL;
-	return svff_virt_start(libvirt_uri(opts), opts->read_only);
+	return svff_virt_start(uri, opts->read_only);
 }
 
-/* Finishes it; on failure *virt is NULL and err says why.  The paused VFs
- * are read from the state file (see cli_state_path). */
-static void virt_end(const struct cli_opts *opts, struct svff_virt_pending *p, struct svff_virt **virt,
-		     struct svff_err *err)
+void cli_virt_end(const struct cli_opts *opts, struct svff_virt_pending *p, struct svff_virt **virt,
+		  struct svff_err *err, struct svff_err *warn)
 {
 	char path[4200];
-	struct svff_err perr = { 0 };
 
 	*virt = NULL;
 	if (!p) {
@@ -144,9 +144,24 @@ static void virt_end(const struct cli_opts *opts, struct svff_virt_pending *p, s
 		return;
 	if (opts->demo)
 		svff_virt_set_vmm(*virt, svff_demolab_vmm(), opts->demo);
-	cli_state_path(opts, "paused", path, sizeof(path));
-	if (svff_virt_set_pause_file(*virt, path, &perr) < 0)
-		fprintf(stderr, "svff: warning: %s\n", perr.msg);
+	cli_host_file(opts, SVFF_PAUSE_FILE, "svff-paused", path, sizeof(path));
+	svff_virt_set_pause_file(*virt, path, warn);
+}
+
+/* The commands' way: warnings go to stderr. */
+static struct svff_virt_pending *virt_begin(const struct cli_opts *opts, struct svff_err *err)
+{
+	return cli_virt_begin(opts, libvirt_uri(opts), err);
+}
+
+static void virt_end(const struct cli_opts *opts, struct svff_virt_pending *p, struct svff_virt **virt,
+		     struct svff_err *err)
+{
+	struct svff_err warn = { 0 };
+
+	cli_virt_end(opts, p, virt, err, &warn);
+	if (warn.msg[0])
+		fprintf(stderr, "svff: warning: %s\n", warn.msg);
 }
 
 static void open_virt(const struct cli_opts *opts, struct svff_virt **virt, struct svff_err *err)
@@ -531,14 +546,7 @@ static int cmd_plan(const struct cli_opts *opts, const char *what)
 		rc = SVFF_EXIT_OK;
 		goto cleanup;
 	}
-	snprintf(lock, sizeof(lock), "%s", fixture ? opts->sysfs_root : "/run/svff.lock");
-	if (fixture) {
-		char *slash = strrchr(lock, '/');
-
-		if (slash && slash != lock)
-			*slash = '\0';
-		strncat(lock, "/svff.lock", sizeof(lock) - strlen(lock) - 1);
-	}
+	cli_host_file(opts, SVFF_LOCK_FILE, "svff.lock", lock, sizeof(lock));
 	if (svff_lock_acquire(lock, &lockfd, &err) < 0) {
 		fprintf(stderr, "svff: %s\n", err.msg);
 		rc = SVFF_EXIT_FAIL;

@@ -38,12 +38,10 @@ struct app {
 	struct svff_kmodel *km;		/* a fixture tree's kernel */
 	struct svff_evsrc *km_src;	/* its uevents */
 	struct ui_console *ui;
-	char lock_path[4200];
 	bool quit;
 	struct seen { char bdf[SVFF_BDF_LEN]; char driver[64]; } *seen;	/* drivers last logged */
 	size_t n_seen;
-	struct script *script;		/* the demo's tour, or NULL */
-	size_t script_pos;
+	size_t script_pos;		/* in opts->tour */
 	int script_timer;
 	bool script_busy;
 };
@@ -180,6 +178,7 @@ static int op_run(void *data, const char *what, const char *pf, long numvfs, cha
 	struct app *app = data;
 	struct svff_ops_ctx ctx = ops_ctx(app);
 	struct svff_plan plan;
+	char lock[4200];
 	size_t off = 0;
 	int rc, lockfd = -1;
 
@@ -187,8 +186,8 @@ static int op_run(void *data, const char *what, const char *pf, long numvfs, cha
 		return svff_err_set(err, EPERM, "svff runs with --read-only");
 	if ((rc = make_plan(app, what, pf, numvfs, true, &plan, err)) < 0)
 		return rc;
-	if (svff_lock_acquire(strcmp(app->opts->sysfs_root, "/sys") ? app->lock_path : "/run/svff.lock",
-			      &lockfd, err) < 0) {
+	cli_host_file(app->opts, SVFF_LOCK_FILE, "svff.lock", lock, sizeof(lock));
+	if (svff_lock_acquire(lock, &lockfd, err) < 0) {
 		svff_plan_free(&plan);
 		return -err->code;
 	}
@@ -393,8 +392,8 @@ static void on_script(int timer, void *opaque)
 		return;
 	app->script_busy = true;
 	svff_loop_update_timer(app->script_timer, -1);
-	while (app->script_pos < app->script->n && !app->quit) {
-		const struct script_step *st = &app->script->steps[app->script_pos++];
+	while (app->script_pos < app->opts->tour->n && !app->quit) {
+		const struct script_step *st = &app->opts->tour->steps[app->script_pos++];
 
 		if (st->op == SCRIPT_WAIT) {
 			svff_loop_update_timer(app->script_timer, (int)st->ms);
@@ -407,7 +406,7 @@ static void on_script(int timer, void *opaque)
 			app->quit = true;
 		}
 	}
-	if (app->script_pos >= app->script->n && !app->quit)
+	if (app->script_pos >= app->opts->tour->n && !app->quit)
 		ui_console_log(app->ui, UI_INFO, "tour: the end (the console is yours; q quits)");
 	app->script_busy = false;
 }
@@ -443,7 +442,7 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 {
 	struct app app = { .opts = opts, .cfg = cfg };
 	struct ui_settings set = { .read_only = opts->read_only, .colour = true };
-	struct svff_err err = { 0 }, verr = { 0 };
+	struct svff_err err = { 0 }, verr = { 0 }, vwarn = { 0 };
 	char label[PATH_MAX + 16], theme_msg[600];
 	const char *theme = opts->theme ? opts->theme : cfg->theme[0] ? cfg->theme : "default";
 	sigset_t mask;
@@ -452,17 +451,12 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 	int bench_fd = -1;
 	int sfd, rc = SVFF_EXIT_OK;
 
-	if (opts->script && script_load(opts->script, &app.script, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
-		return SVFF_EXIT_USAGE;
-	}
 	if (svff_loop_init(&err) < 0) {
 		fprintf(stderr, "svff: %s\n", err.msg);
-		script_free(app.script);
 		return SVFF_EXIT_ENV;
 	}
 	/* libvirt connects while the host is scanned */
-	pending = svff_virt_start(uri, opts->read_only);
+	pending = cli_virt_begin(opts, uri, &verr);
 	/* Watch before the first scan, so nothing that appears is missed. */
 	if (opts->event_fifo)
 		rc = svff_fifo_source_new(opts->event_fifo, &app.src, &err);
@@ -470,7 +464,6 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 		rc = svff_udev_monitor_new(&app.src, &err);
 	if (rc < 0) {
 		fprintf(stderr, "svff: %s\n", err.msg);
-		script_free(app.script);
 		svff_virt_cancel(pending);
 		return SVFF_EXIT_ENV;
 	}
@@ -478,38 +471,21 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 		fprintf(stderr, "svff: %s\n", err.msg);
 		svff_host_free(app.host);
 		svff_evsrc_free(app.src);
-		script_free(app.script);
 		svff_virt_cancel(pending);
 		return SVFF_EXIT_ENV;
 	}
 	/* a fixture tree has no kernel: the model answers the console's writes */
 	if (strcmp(opts->sysfs_root, "/sys") && strcmp(opts->sysfs_root, "/sys/")) {
-		char *slash;
-
 		if (svff_kmodel_new(svff_host_sysfs(app.host), NULL, &app.km, &app.km_src, &err) < 0) {
 			fprintf(stderr, "svff: %s\n", err.msg);
 			svff_host_free(app.host);
 			svff_evsrc_free(app.src);
-			script_free(app.script);
 			svff_virt_cancel(pending);
 			return SVFF_EXIT_ENV;
 		}
-		snprintf(app.lock_path, sizeof(app.lock_path), "%s", opts->sysfs_root);
-		slash = strrchr(app.lock_path, '/');
-		if (slash && slash != app.lock_path)
-			*slash = '\0';
-		strncat(app.lock_path, "/svff.lock", sizeof(app.lock_path) - strlen(app.lock_path) - 1);
 	}
-	if (svff_virt_finish(pending, &app.virt, &verr) == 0) {
-		char path[4200];
-		struct svff_err perr = { 0 };
-
-		if (opts->demo)
-			svff_virt_set_vmm(app.virt, svff_demolab_vmm(), opts->demo);
-		cli_state_path(opts, "paused", path, sizeof(path));
-		if (svff_virt_set_pause_file(app.virt, path, &perr) < 0)
-			snprintf(verr.msg, sizeof(verr.msg), "%s", perr.msg);
-	}
+	/* a pause-file problem is a warning for the log, as stderr would tear the console */
+	cli_virt_end(opts, pending, &app.virt, &verr, &vwarn);
 	load_theme(theme, &set.theme, theme_msg, sizeof(theme_msg));
 	if (!strcmp(set.theme.name, "monochrome") || getenv("NO_COLOR"))
 		set.colour = false;
@@ -557,8 +533,8 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 		ui_console_log(app.ui, UI_WARNING, "%s", cfg->warnings.items[i]);
 	if (!app.virt)
 		ui_console_log(app.ui, UI_WARNING, "%s: no VMs shown", verr.msg);
-	else if (verr.msg[0])
-		ui_console_log(app.ui, UI_WARNING, "%s", verr.msg);
+	if (vwarn.msg[0])
+		ui_console_log(app.ui, UI_WARNING, "%s", vwarn.msg);
 	if (opts->demo)
 		ui_console_log(app.ui, UI_INFO, "DEMO: a simulated host and libvirt's test driver in %s (removed on "
 			       "exit); attach/detach and QEMU's device_pause are simulated by the demo lab",
@@ -566,9 +542,9 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 	if (theme_msg[0])
 		ui_console_log(app.ui, UI_WARNING, "%s", theme_msg);
 	ui_console_log(app.ui, UI_INFO, "press ? for help, q to quit");
-	if (app.script) {
+	if (opts->tour) {
 		app.script_timer = svff_loop_add_timer(500, on_script, &app, NULL);
-		ui_console_log(app.ui, UI_INFO, "tour: %zu steps from %s", app.script->n, opts->script);
+		ui_console_log(app.ui, UI_INFO, "tour: %zu steps from %s", opts->tour->n, opts->script);
 	}
 
 	if (app.src)
@@ -611,7 +587,6 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 	if (app.script_timer > 0)
 		svff_loop_remove_timer(app.script_timer);
 cleanup:
-	script_free(app.script);
 	free(app.seen);
 	ui_console_free(app.ui);
 	svff_kmodel_free(app.km);

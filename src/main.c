@@ -94,6 +94,7 @@ int main(int argc, char **argv)
 	struct cli_opts opts = { .sysfs_root = "/sys" };
 	struct timespec ts;
 	struct svff_demolab *lab = NULL;
+	struct script *tour = NULL;
 	bool demo = false, sysfs_given = false;
 	int c, rc;
 
@@ -166,19 +167,19 @@ int main(int argc, char **argv)
 	}
 	if (opts.script) {
 		struct svff_err err = { 0 };
-		struct script *tour;
 
 		/* a broken tour is refused before a lab is built */
 		if (script_load(opts.script, &tour, &err) < 0) {
 			fprintf(stderr, "svff: %s\n", err.msg);
 			return SVFF_EXIT_USAGE;
 		}
-		script_free(tour);
 		if (strcmp(opts.argv[0], "console")) {
 			fprintf(stderr, "svff: --script types into the console, which needs a terminal%s\n",
 				optind < argc ? " (and no command, or 'console')" : "");
+			script_free(tour);
 			return SVFF_EXIT_USAGE;
 		}
+		opts.tour = tour;
 	}
 	if (demo) {
 		struct svff_err err = { 0 };
@@ -187,6 +188,7 @@ int main(int argc, char **argv)
 		if (sysfs_given || opts.uri || opts.config) {
 			fprintf(stderr, "svff: --demo brings its own host, libvirt and configuration: drop "
 				"--sysfs-root, --connect and --config\n");
+			script_free(tour);
 			return SVFF_EXIT_USAGE;
 		}
 		/* Signals wait until the console (or monitor) reads them, so the
@@ -198,6 +200,7 @@ int main(int argc, char **argv)
 		sigprocmask(SIG_BLOCK, &mask, NULL);
 		if (svff_demolab_new(&lab, &err) < 0) {
 			fprintf(stderr, "svff: %s\n", err.msg);
+			script_free(tour);
 			return SVFF_EXIT_ENV;
 		}
 		opts.demo = lab;
@@ -207,5 +210,6 @@ int main(int argc, char **argv)
 	}
 	rc = cli_run(&opts);
 	svff_demolab_free(lab);
+	script_free(tour);
 	return rc;
 }
