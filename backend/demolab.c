@@ -280,51 +280,43 @@ static void demo_hostdevs(void *data, struct svff_vm *vm)
 			give_alias(lab, vm, &vm->hostdevs[i]);
 }
 
-static int demo_attach(void *data, const char *vm, const char *bdf, const char *xml, unsigned flags, char *msg,
-		       size_t len)
+/* What libvirt's QEMU driver would do for attach (on) or detach: a device
+ * attached here is added, one of the lab XML's is hidden; the demo's
+ * guests always acknowledge a hot-unplug. */
+static int demo_device(struct svff_demolab *lab, const char *vm, const char *bdf, unsigned flags, bool on,
+		       char *msg, size_t len)
 {
-	struct svff_demolab *lab = data;
 	struct demo_dev *d = dev_find(lab, vm, bdf, true);
 
-	(void)xml;
 	if (!d) {
 		snprintf(msg, len, "demo lab: out of memory");
 		return -1;
 	}
 	if (flags & SVFF_ATTACH_LIVE) {
-		d->live = true;
-		d->hide_live = false;
+		d->live = on;
+		d->hide_live = !on;
+		d->paused = false;
 		d->alias[0] = '\0';	/* a new device gets a new id */
 	}
 	if (flags & SVFF_ATTACH_CONFIG) {
-		d->config = true;
-		d->hide_config = false;
+		d->config = on;
+		d->hide_config = !on;
 	}
 	return 0;
+}
+
+static int demo_attach(void *data, const char *vm, const char *bdf, const char *xml, unsigned flags, char *msg,
+		       size_t len)
+{
+	(void)xml;
+	return demo_device(data, vm, bdf, flags, true, msg, len);
 }
 
 static int demo_detach(void *data, const char *vm, const char *bdf, const char *xml, unsigned flags, char *msg,
 		       size_t len)
 {
-	struct svff_demolab *lab = data;
-	struct demo_dev *d = dev_find(lab, vm, bdf, true);
-
 	(void)xml;
-	if (!d) {
-		snprintf(msg, len, "demo lab: out of memory");
-		return -1;
-	}
-	/* the demo's guests always acknowledge the hot-unplug */
-	if (flags & SVFF_ATTACH_LIVE) {
-		d->live = false;
-		d->hide_live = true;
-		d->paused = false;
-	}
-	if (flags & SVFF_ATTACH_CONFIG) {
-		d->config = false;
-		d->hide_config = true;
-	}
-	return 0;
+	return demo_device(data, vm, bdf, flags, false, msg, len);
 }
 
 /* ---- a QEMU with device_pause ---------------------------------------------------- */

@@ -121,23 +121,30 @@ static void fn_free(struct svff_function *fn)
 static void read_str(struct svff_host *host, const char *dir, const char *attr,
 		     char *buf, size_t len);
 
-/* A numeric attribute: missing is -1 silently when optional, garbage is a
+/* A numeric attribute into *v (-1 when missing or unreadable); true when
+ * the file is there.  Missing is silent when optional, garbage is a
  * warning; either way the scan goes on. */
-static long read_num(struct svff_host *host, const char *dir, const char *attr,
-		     bool required)
+static bool read_attr_num(struct svff_host *host, const char *dir, const char *attr, bool required, long *v)
 {
 	char rel[PATH_MAX];
 	struct svff_err e = { 0 };
-	long v;
 
 	snprintf(rel, sizeof(rel), "%s/%s", dir, attr);
 	/* one open, not a test and an open: a scan reads some 20 files per
 	 * function */
-	if (svff_sysfs_read_long(host->sys, rel, &v, &e) < 0) {
-		if (required || e.code != ENOENT)
-			warn(host, &e);
-		return -1;
-	}
+	if (svff_sysfs_read_long(host->sys, rel, v, &e) == 0)
+		return true;
+	*v = -1;
+	if (required || e.code != ENOENT)
+		warn(host, &e);
+	return e.code != ENOENT;
+}
+
+static long read_num(struct svff_host *host, const char *dir, const char *attr, bool required)
+{
+	long v;
+
+	read_attr_num(host, dir, attr, required, &v);
 	return v;
 }
 
@@ -230,24 +237,10 @@ static int virtfn_entry(const char *name, void *data)
 static void read_sriov_sysfs(struct svff_host *host, const char *dir, struct svff_function *fn)
 {
 	struct svff_sriov *s = &fn->sriov;
-	char rel[PATH_MAX];
-	struct svff_err e = { 0 };
-	long total = -1, num = -1;
-	bool has_total, has_num;
+	long total, num;
+	bool has_total = read_attr_num(host, dir, "sriov_totalvfs", false, &total);
+	bool has_num = read_attr_num(host, dir, "sriov_numvfs", false, &num);
 
-	snprintf(rel, sizeof(rel), "%s/sriov_totalvfs", dir);
-	has_total = svff_sysfs_read_long(host->sys, rel, &total, &e) == 0 || e.code != ENOENT;
-	if (has_total && e.code) {
-		warn(host, &e);
-		total = -1;
-	}
-	e = (struct svff_err){ 0 };
-	snprintf(rel, sizeof(rel), "%s/sriov_numvfs", dir);
-	has_num = svff_sysfs_read_long(host->sys, rel, &num, &e) == 0 || e.code != ENOENT;
-	if (has_num && e.code) {
-		warn(host, &e);
-		num = -1;
-	}
 	if (!has_total && !has_num)
 		return;
 	if (!s->present) {

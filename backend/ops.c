@@ -780,12 +780,10 @@ int svff_plan_pause(struct svff_ops_ctx *ctx, const char *vf, bool pause, struct
 		    struct svff_err *err)
 {
 	const struct svff_function *fn;
-	const struct svff_hostdev *hd = NULL;
-	const struct svff_vm *vm;
+	const struct svff_vm *vm = NULL;
 	struct svff_bdf b;
-	char name[SVFF_BDF_LEN], why[300];
+	char name[SVFF_BDF_LEN];
 	struct svff_step *s;
-	bool yes;
 	int rc;
 
 	memset(plan, 0, sizeof(*plan));
@@ -799,20 +797,8 @@ int svff_plan_pause(struct svff_ops_ctx *ctx, const char *vf, bool pause, struct
 		return svff_err_set(err, EINVAL, "%s is not a virtual function: svff pauses VFs in VMs", name);
 	if (!ctx->virt)
 		return svff_err_set(err, ENOTCONN, "%s needs libvirt, and svff has no connection", plan->title);
-	vm = svff_virt_vm_of(ctx->virt, name, &hd);
-	if (!vm || !hd->live || vm->id < 0)
-		return svff_err_set(err, ENOENT, "%s is not in a running VM: only a VF a guest holds can be %s", name,
-				    pause ? "paused" : "unpaused");
-	if (pause && svff_virt_vf_paused(ctx->virt, name, NULL))
-		return svff_err_set(err, EALREADY, "%s is already paused in VM %s (svff unpause %s)", name, vm->name,
-				    name);
-	if (!pause && !svff_virt_vf_paused(ctx->virt, name, NULL))
-		return svff_err_set(err, EINVAL, "%s is not paused: nothing to unpause", name);
-	if ((rc = svff_virt_pause_supported(ctx->virt, vm->name, &yes, why, sizeof(why), err)) < 0)
+	if ((rc = svff_virt_pause_check(ctx->virt, name, pause, &vm, NULL, err)) < 0)
 		return rc;
-	if (!yes)
-		return svff_err_set(err, ENOTSUP, "%s; nothing was changed (pause needs the SVFF-patched QEMU, see "
-				    "README)", why);
 	if (pause)
 		s = add_step(plan, SVFF_STEP_PAUSE, name, -1, "pause %s in VM %s (device_pause) and release it from "
 			     "vfio-pci", name, vm->name);

@@ -241,46 +241,66 @@ int svff_virt_pause_supported(struct svff_virt *virt, const char *vmname, bool *
 	return 0;
 }
 
-int svff_virt_device_pause(struct svff_virt *virt, const char *vf, bool pause, struct svff_err *err)
+int svff_virt_pause_check(struct svff_virt *virt, const char *vf, bool pause, const struct svff_vm **vmp,
+			  const struct svff_hostdev **hdp, struct svff_err *err)
 {
-	struct svff_vfpause *p = state(virt);
 	const struct svff_hostdev *hd = NULL;
 	const struct svff_vm *vm;
-	struct json_object *cmd, *args, *ret = NULL;
 	struct svff_bdf b;
-	char name[SVFF_BDF_LEN], vmn[SVFF_NAME_LEN], alias[64], why[300], desc[300], *reply = NULL;
-	struct paused *e;
+	char name[SVFF_BDF_LEN], vmn[SVFF_NAME_LEN], why[300];
 	bool yes;
 	int rc;
 
-	if (!p)
-		return svff_err_set(err, ENOMEM, "out of memory");
 	if (svff_bdf_parse(vf, &b) < 0)
 		return svff_err_set(err, EINVAL, "'%s' is not a PCI address (expected e.g. 0000:01:00.4)", vf);
 	svff_bdf_format(&b, name, sizeof(name));
 	vm = svff_virt_vm_of(virt, name, &hd);
-	if (!vm || !hd->live)
-		return svff_err_set(err, ENOENT, "%s is not in a running VM: only a VF a guest holds can be paused",
-				    name);
-	if (vm->id < 0)
-		return svff_err_set(err, EINVAL, "VM %s is %s: pause needs its QEMU running", vm->name,
-				    svff_vm_state_name(vm->state));
+	if (!vm || !hd->live || vm->id < 0)
+		return svff_err_set(err, ENOENT, "%s is not in a running VM: only a VF a guest holds can be %s", name,
+				    pause ? "paused" : "unpaused");
 	if (!hd->alias[0])
 		return svff_err_set(err, EINVAL, "libvirt shows no alias for %s in VM %s, so svff cannot name the "
 				    "device to QEMU", name, vm->name);
-	e = find_paused(p, name);
-	if (pause && e && svff_virt_vf_paused(virt, name, NULL))
+	if (pause && svff_virt_vf_paused(virt, name, NULL))
 		return svff_err_set(err, EALREADY, "%s is already paused in VM %s (svff unpause %s)", name,
 				    vm->name, name);
 	if (!pause && !svff_virt_vf_paused(virt, name, NULL))
 		return svff_err_set(err, EINVAL, "%s is not paused: nothing to unpause", name);
+	/* asking QEMU may re-read the VM: look it up again afterwards */
 	snprintf(vmn, sizeof(vmn), "%s", vm->name);
-	snprintf(alias, sizeof(alias), "%s", hd->alias);
 	if ((rc = svff_virt_pause_supported(virt, vmn, &yes, why, sizeof(why), err)) < 0)
 		return rc;
 	if (!yes)
-		return svff_err_set(err, ENOTSUP, "%s; nothing was changed (pause needs the SVFF-patched QEMU, "
-				    "see README)", why);
+		return svff_err_set(err, ENOTSUP, "%s; nothing was changed (pause needs the SVFF-patched QEMU, see "
+				    "README)", why);
+	vm = svff_virt_vm_of(virt, name, &hd);
+	if (vmp)
+		*vmp = vm;
+	if (hdp)
+		*hdp = hd;
+	return 0;
+}
+
+int svff_virt_device_pause(struct svff_virt *virt, const char *vf, bool pause, struct svff_err *err)
+{
+	struct svff_vfpause *p = state(virt);
+	const struct svff_hostdev *hd = NULL;
+	const struct svff_vm *vm = NULL;
+	struct json_object *cmd, *args, *ret = NULL;
+	struct svff_bdf b;
+	char name[SVFF_BDF_LEN], vmn[SVFF_NAME_LEN], alias[64], desc[300], *reply = NULL;
+	struct paused *e;
+	int rc;
+
+	if (!p)
+		return svff_err_set(err, ENOMEM, "out of memory");
+	if ((rc = svff_virt_pause_check(virt, vf, pause, &vm, &hd, err)) < 0)
+		return rc;
+	svff_bdf_parse(vf, &b);
+	svff_bdf_format(&b, name, sizeof(name));
+	e = find_paused(p, name);
+	snprintf(vmn, sizeof(vmn), "%s", vm->name);
+	snprintf(alias, sizeof(alias), "%s", hd->alias);
 	/* built with json-c so that no alias can break the command */
 	cmd = json_object_new_object();
 	args = json_object_new_object();

@@ -719,17 +719,10 @@ int svff_virt_monitor(struct svff_virt *virt, const char *vm, const char *cmd, c
 
 void svff_virt_cancel(struct svff_virt_pending *p)
 {
-	struct svff_virt *virt;
-
 	if (!p)
 		return;
-	if (p->started) {
+	if (p->started)
 		pthread_join(p->thread, NULL);
-		virt = p->virt;
-		free(p);
-		svff_virt_free(virt);
-		return;
-	}
 	svff_virt_free(p->virt);
 	free(p);
 }

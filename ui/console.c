@@ -750,9 +750,8 @@ static const char *plan_what(enum ui_action a)
 
 static void start_plan(struct ui_console *c, enum ui_action a, const char *pf, long numvfs)
 {
-	static const char *const titles[] = { "Init", "Reconf", "Pause", "Unpause" };
 	struct svff_err err = { 0 };
-	char text[3000];
+	char text[3000], title[16];
 	bool disturbs = false;
 	const char *what = plan_what(a);
 	int n = c->ops->plan(c->ctx, what, pf, numvfs, text, sizeof(text), &disturbs, &err);
@@ -767,8 +766,9 @@ static void start_plan(struct ui_console *c, enum ui_action a, const char *pf, l
 	}
 	snprintf(c->pending_vf, sizeof(c->pending_vf), "%s", pf);
 	c->confirm_num = numvfs;
-	confirm(c, a, pf, "%s %s: %d step(s)%s\n%s",
-		titles[!strcmp(what, "init") ? 0 : !strcmp(what, "reconf") ? 1 : !strcmp(what, "pause") ? 2 : 3], pf, n,
+	snprintf(title, sizeof(title), "%s", what);
+	title[0] = (char)toupper((unsigned char)title[0]);
+	confirm(c, a, pf, "%s %s: %d step(s)%s\n%s", title, pf, n,
 		disturbs ? "\n! VMs lose their VFs for a moment: the guests see a PCI hot-unplug" : "", text);
 }
 

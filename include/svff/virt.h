@@ -112,6 +112,11 @@ int svff_vm_add_hostdev(struct svff_vm *vm, const char *bdf, const char *alias, 
  * (query-commands).  *yes false with 0 returned: it does not; why says so. */
 int svff_virt_pause_supported(struct svff_virt *virt, const char *vm, bool *yes, char *why, size_t len,
 			      struct svff_err *err);
+/* Whether vf can be paused (pause true) or unpaused now: held live by a
+ * running VM under an alias, not yet (or indeed) paused, and a QEMU with
+ * device_pause; says why not.  *vm and *hd (may be NULL) get its VM. */
+int svff_virt_pause_check(struct svff_virt *virt, const char *vf, bool pause, const struct svff_vm **vm,
+			  const struct svff_hostdev **hd, struct svff_err *err);
 /* Sends device_pause (pause true) or its reverse for the hostdev that
  * holds vf in its running VM, and records the paused state.  Touches QEMU
  * only: releasing and rebinding the host VF is the caller's (ops.c). */
