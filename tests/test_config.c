@@ -21,14 +21,9 @@ static char path[64];
 
 static int write_conf(const char *text)
 {
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/tmp/svff-conf-XXXXXX");
-	close(mkstemp(path));
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	testutil_tmpfile(path, text);
 	return 0;
 }
 

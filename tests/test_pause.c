@@ -108,17 +108,13 @@ static int setup(void **state)
 	struct fx *fx = calloc(1, sizeof(*fx));
 	struct svff_err err = { 0 };
 	char uri[4200];
-	FILE *f;
 
 	fx->root = testutil_host_new("qdma-host");
 	assert_int_equal(svff_host_new(fx->root, &fx->host, &err), 0);
 	assert_int_equal(svff_host_scan(fx->host, &err), 0);
 	assert_int_equal(svff_kmodel_new(svff_host_sysfs(fx->host), NULL, &fx->km, &fx->ctx.events, &err), 0);
 	snprintf(fx->conf, sizeof(fx->conf), "/tmp/svff-pause-XXXXXX");
-	close(mkstemp(fx->conf));
-	f = fopen(fx->conf, "w");
-	fputs("allow = ( \"0000:01:00.0\", \"0000:01:00.1\" );\n", f);
-	fclose(f);
+	testutil_tmpfile(fx->conf, "allow = ( \"0000:01:00.0\", \"0000:01:00.1\" );\n");
 	assert_int_equal(svff_config_load(fx->conf, true, &fx->cfg, &err), 0);
 	snprintf(fx->state, sizeof(fx->state), "/tmp/svff-paused-XXXXXX");
 	close(mkstemp(fx->state));

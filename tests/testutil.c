@@ -119,3 +119,13 @@ static int snap_entry(const char *path, const struct stat *st, int flag, struct 
 	fputc('\n', snap_out);
 	return 0;
 }
+
+void testutil_tmpfile(char *tmpl, const char *text)
+{
+	int fd = mkstemp(tmpl);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}

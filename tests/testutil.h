@@ -13,6 +13,9 @@ void testutil_write(const char *dir, const char *rel, const char *value);
 void testutil_symlink(const char *dir, const char *rel, const char *target);
 void testutil_unlink(const char *dir, const char *rel);
 
+/* Writes text to a new temporary file made from tmpl ("/tmp/x-XXXXXX",
+ * replaced by the file's name). */
+void testutil_tmpfile(char *tmpl, const char *text);
 /* Everything in a tree (names, link targets, file contents) as one
  * string, to compare before and after; free it. */
 char *testutil_snapshot(const char *root);
