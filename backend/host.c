@@ -23,6 +23,7 @@ struct svff_host {
 	struct svff_strlist warnings;	/* host-wide: enumeration and the like */
 	svff_host_listener listener;
 	void *listener_data;
+	bool scanning;			/* names after the scan, from pci.ids loaded meanwhile */
 };
 
 /* ---- BDFs ---------------------------------------------------------------- */
@@ -118,21 +119,20 @@ static void fn_free(struct svff_function *fn)
 	free(fn);
 }
 
-static void read_str(struct svff_host *host, const char *dir, const char *attr,
+static void read_str(struct svff_host *host, const struct svff_sysfs_dir *d, const char *attr,
 		     char *buf, size_t len);
 
 /* A numeric attribute into *v (-1 when missing or unreadable); true when
  * the file is there.  Missing is silent when optional, garbage is a
  * warning; either way the scan goes on. */
-static bool read_attr_num(struct svff_host *host, const char *dir, const char *attr, bool required, long *v)
+static bool read_attr_num(struct svff_host *host, const struct svff_sysfs_dir *d, const char *attr,
+			  bool required, long *v)
 {
-	char rel[PATH_MAX];
 	struct svff_err e = { 0 };
 
-	snprintf(rel, sizeof(rel), "%s/%s", dir, attr);
 	/* one open, not a test and an open: a scan reads some 20 files per
 	 * function */
-	if (svff_sysfs_read_long(host->sys, rel, v, &e) == 0)
+	if (svff_sysfs_dir_read_long(d, attr, v, &e) == 0)
 		return true;
 	*v = -1;
 	if (required || e.code != ENOENT)
@@ -140,41 +140,39 @@ static bool read_attr_num(struct svff_host *host, const char *dir, const char *a
 	return e.code != ENOENT;
 }
 
-static long read_num(struct svff_host *host, const char *dir, const char *attr, bool required)
+static long read_num(struct svff_host *host, const struct svff_sysfs_dir *d, const char *attr, bool required)
 {
 	long v;
 
-	read_attr_num(host, dir, attr, required, &v);
+	read_attr_num(host, d, attr, required, &v);
 	return v;
 }
 
 /* The kernel prints some IDs as bare hex ("%x"): sriov_vf_device. */
-static long read_hex(struct svff_host *host, const char *dir, const char *attr)
+static long read_hex(struct svff_host *host, const struct svff_sysfs_dir *d, const char *attr)
 {
 	char buf[32], *end;
 	long v;
 
-	read_str(host, dir, attr, buf, sizeof(buf));
+	read_str(host, d, attr, buf, sizeof(buf));
 	if (!buf[0])
 		return -1;
 	v = strtol(buf, &end, 16);
 	if (*end || v < 0) {
 		svff_strlist_add(&host->warnings, "%s/%s/%s: expected a hexadecimal ID, found '%.32s'",
-				 svff_sysfs_root(host->sys), dir, attr, buf);
+				 svff_sysfs_root(host->sys), d->rel, attr, buf);
 		return -1;
 	}
 	return v;
 }
 
-static void read_str(struct svff_host *host, const char *dir, const char *attr,
+static void read_str(struct svff_host *host, const struct svff_sysfs_dir *d, const char *attr,
 		     char *buf, size_t len)
 {
-	char rel[PATH_MAX];
 	struct svff_err e = { 0 };
 
 	buf[0] = '\0';
-	snprintf(rel, sizeof(rel), "%s/%s", dir, attr);
-	if (svff_sysfs_read(host->sys, rel, buf, len, &e) < 0) {
+	if (svff_sysfs_dir_read(d, attr, buf, len, &e) < 0) {
 		if (e.code != ENOENT)
 			warn(host, &e);
 		buf[0] = '\0';
@@ -187,25 +185,36 @@ static void read_str(struct svff_host *host, const char *dir, const char *attr,
 }
 
 /* The basename a link points at; "" when the link is absent, with a warning
- * when it is dangling or leaves the root. */
-static void read_link(struct svff_host *host, const char *dir, const char *attr,
-		      char *buf, size_t len)
+ * when it cannot be read or does not lead where the kernel's would (to a
+ * folder in `within`, to a PCI address when `within` is NULL).  Whether
+ * the target exists is not checked here (two more system calls per
+ * link): a PF's virtfn links are checked against the table after the
+ * scan. */
+static void read_link(struct svff_host *host, const struct svff_sysfs_dir *d, const char *attr,
+		      const char *within, char *buf, size_t len)
 {
-	char rel[PATH_MAX];
 	struct svff_err e = { 0 };
+	struct svff_bdf bdf;
+	char parent[64];
 
 	buf[0] = '\0';
-	snprintf(rel, sizeof(rel), "%s/%s", dir, attr);
-	if (svff_sysfs_link_name(host->sys, rel, buf, len, &e) < 0) {
-		if (e.code != ENOENT || strstr(e.msg, "dangling"))
+	if (svff_sysfs_dir_link_name(d, attr, buf, len, parent, sizeof(parent), &e) < 0) {
+		if (e.code != ENOENT)
 			warn(host, &e);
+		buf[0] = '\0';
+		return;
+	}
+	if (within ? strcmp(parent, within) != 0 : svff_bdf_parse(buf, &bdf) < 0) {
+		svff_strlist_add(&host->warnings, "%s/%s/%s: leads to '%s/%s', not to %s%s; ignored",
+				 svff_sysfs_root(host->sys), d->rel, attr, parent, buf,
+				 within ? "a folder in " : "a PCI function", within ? within : "");
 		buf[0] = '\0';
 	}
 }
 
 struct virtfn_scan {
 	struct svff_host *host;
-	const char *dir;
+	const struct svff_sysfs_dir *d;
 	struct svff_function *fn;
 };
 
@@ -220,7 +229,7 @@ static int virtfn_entry(const char *name, void *data)
 	if (strncmp(name, "virtfn", 6) || svff_parse_long(name + 6, &idx) < 0 ||
 	    idx < 0 || idx > 4095)
 		return 0;
-	read_link(vs->host, vs->dir, name, target, sizeof(target));
+	read_link(vs->host, vs->d, name, NULL, target, sizeof(target));
 	if ((size_t)idx >= fn->n_vfs) {
 		vfs = realloc(fn->vfs, ((size_t)idx + 1) * sizeof(*vfs));
 		if (!vfs)
@@ -234,12 +243,12 @@ static int virtfn_entry(const char *name, void *data)
 	return 0;
 }
 
-static void read_sriov_sysfs(struct svff_host *host, const char *dir, struct svff_function *fn)
+static void read_sriov_sysfs(struct svff_host *host, const struct svff_sysfs_dir *d, struct svff_function *fn)
 {
 	struct svff_sriov *s = &fn->sriov;
 	long total, num;
-	bool has_total = read_attr_num(host, dir, "sriov_totalvfs", false, &total);
-	bool has_num = read_attr_num(host, dir, "sriov_numvfs", false, &num);
+	bool has_total = read_attr_num(host, d, "sriov_totalvfs", false, &total);
+	bool has_num = read_attr_num(host, d, "sriov_numvfs", false, &num);
 
 	if (!has_total && !has_num)
 		return;
@@ -250,7 +259,7 @@ static void read_sriov_sysfs(struct svff_host *host, const char *dir, struct svf
 	}
 	if (!has_total)
 		svff_strlist_add(&host->warnings, "%s/%s/sriov_totalvfs: missing on an SR-IOV function",
-				 svff_sysfs_root(host->sys), dir);
+				 svff_sysfs_root(host->sys), d->rel);
 	/* The kernel's files are what writes go through: they win over config
 	 * space where both exist. */
 	if (total >= 0)
@@ -258,22 +267,21 @@ static void read_sriov_sysfs(struct svff_host *host, const char *dir, struct svf
 	if (num >= 0)
 		s->num_vfs = num;
 	if (!s->from_config) {
-		s->vf_offset = read_num(host, dir, "sriov_offset", false);
-		s->vf_stride = read_num(host, dir, "sriov_stride", false);
-		s->vf_device = read_hex(host, dir, "sriov_vf_device");
+		s->vf_offset = read_num(host, d, "sriov_offset", false);
+		s->vf_stride = read_num(host, d, "sriov_stride", false);
+		s->vf_device = read_hex(host, d, "sriov_vf_device");
 	}
 }
 
 /* uevent's PCI_ID=10EE:A03F, PCI_SUBSYS_ID=10EE:0007, PCI_CLASS=58000;
  * what is missing or malformed stays -1 for the single files. */
-static void read_uevent(struct svff_host *host, const char *dir, struct svff_function *fn)
+static void read_uevent(const struct svff_sysfs_dir *d, struct svff_function *fn)
 {
-	char rel[PATH_MAX], buf[1024], *line, *save = NULL;
+	char buf[1024], *line, *save = NULL;
 	struct svff_err e = { 0 };
 	unsigned a, b;
 
-	snprintf(rel, sizeof(rel), "%s/uevent", dir);
-	if (svff_sysfs_read(host->sys, rel, buf, sizeof(buf), &e) < 0)
+	if (svff_sysfs_dir_read(d, "uevent", buf, sizeof(buf), &e) < 0)
 		return;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (sscanf(line, "PCI_ID=%4x:%4x", &a, &b) == 2) {
@@ -288,13 +296,16 @@ static void read_uevent(struct svff_host *host, const char *dir, struct svff_fun
 	}
 }
 
+static void fn_read_dir(struct svff_host *host, const struct svff_sysfs_dir *d, struct svff_function *fn);
+
 static int fn_read(struct svff_host *host, const char *bdfname, struct svff_function **out)
 {
 	struct svff_function *fn;
 	struct svff_err e = { 0 };
-	char dir[PATH_MAX], buf[64];
-	struct virtfn_scan vs;
+	struct svff_sysfs_dir d;
+	char rel[64];
 	struct svff_bdf bdf;
+	int rc;
 
 	*out = NULL;
 	if (svff_bdf_parse(bdfname, &bdf) < 0)
@@ -306,32 +317,50 @@ static int fn_read(struct svff_host *host, const char *bdfname, struct svff_func
 		return -ENOMEM;
 	fn->bdf = bdf;
 	svff_bdf_format(&bdf, fn->name, sizeof(fn->name));
-	snprintf(dir, sizeof(dir), "bus/pci/devices/%s", fn->name);
-	if (!svff_sysfs_exists(host->sys, dir)) {
+	snprintf(rel, sizeof(rel), "bus/pci/devices/%s", fn->name);
+	rc = svff_sysfs_dir_open(host->sys, rel, &d, &e);
+	if (rc < 0) {
 		free(fn);
-		return -ENOENT;
+		if (rc == -ENOENT)
+			return -ENOENT;
+		warn(host, &e);
+		return 0;
 	}
+	fn_read_dir(host, &d, fn);
+	svff_sysfs_dir_close(&d);
+	*out = fn;
+	return 0;
+}
+
+static void fn_read_dir(struct svff_host *host, const struct svff_sysfs_dir *d, struct svff_function *fn)
+{
+	struct svff_err e = { 0 };
+	struct virtfn_scan vs;
+	char buf[64];
+
 	fn->vf_index = -1;
 	/* The IDs from the kernel, not config space, where a VF's read ffff:
 	 * uevent has them all in one read, the single files are the fallback. */
 	fn->vendor = fn->device = fn->subsys_vendor = fn->subsys_device = fn->class_code = -1;
-	read_uevent(host, dir, fn);
+	read_uevent(d, fn);
 	if (fn->vendor < 0)
-		fn->vendor = read_num(host, dir, "vendor", true);
+		fn->vendor = read_num(host, d, "vendor", true);
 	if (fn->device < 0)
-		fn->device = read_num(host, dir, "device", true);
+		fn->device = read_num(host, d, "device", true);
 	if (fn->subsys_vendor < 0)
-		fn->subsys_vendor = read_num(host, dir, "subsystem_vendor", false);
+		fn->subsys_vendor = read_num(host, d, "subsystem_vendor", false);
 	if (fn->subsys_device < 0)
-		fn->subsys_device = read_num(host, dir, "subsystem_device", false);
+		fn->subsys_device = read_num(host, d, "subsystem_device", false);
 	if (fn->class_code < 0)
-		fn->class_code = read_num(host, dir, "class", true);
-	fn->numa_node = read_num(host, dir, "numa_node", false);
-	read_link(host, dir, "driver", fn->driver, sizeof(fn->driver));
-	read_str(host, dir, "driver_override", fn->driver_override, sizeof(fn->driver_override));
+		fn->class_code = read_num(host, d, "class", true);
+	read_link(host, d, "physfn", NULL, fn->physfn, sizeof(fn->physfn));
+	/* a VF sits on its PF's bus, so on its node: link_vfs copies it */
+	fn->numa_node = fn->physfn[0] ? -1 : read_num(host, d, "numa_node", false);
+	read_link(host, d, "driver", "drivers", fn->driver, sizeof(fn->driver));
+	read_str(host, d, "driver_override", fn->driver_override, sizeof(fn->driver_override));
 	if (!strcmp(fn->driver_override, "(null)"))
 		fn->driver_override[0] = '\0';
-	read_link(host, dir, "iommu_group", buf, sizeof(buf));
+	read_link(host, d, "iommu_group", "iommu_groups", buf, sizeof(buf));
 	fn->iommu_group = -1;
 	if (buf[0] && svff_parse_long(buf, &fn->iommu_group) < 0)
 		fn->iommu_group = -1;
@@ -339,20 +368,21 @@ static int fn_read(struct svff_host *host, const char *bdfname, struct svff_func
 	if (fn->vendor >= 0 && fn->device >= 0)
 		fn->qdma_id = svff_qdma_id_decode((uint16_t)fn->vendor, (uint16_t)fn->device);
 
-	read_link(host, dir, "physfn", fn->physfn, sizeof(fn->physfn));
 	/* a VF has no SR-IOV of its own, and no link of its own: of a
 	 * thousand functions, most need no config space at all */
-	if (svff_pci_read(host->pci, fn, !fn->physfn[0], &e) < 0)
+	if (!fn->physfn[0] && svff_pci_read(host->pci, fn, &e) < 0)
 		warn(host, &e);
+	if (!host->scanning)
+		svff_pci_name(host->pci, fn);
 	if (!fn->physfn[0])
-		read_sriov_sysfs(host, dir, fn);
+		read_sriov_sysfs(host, d, fn);
 	if (!fn->physfn[0] && !fn->link_speed[0]) {
-		read_str(host, dir, "current_link_speed", fn->link_speed, sizeof(fn->link_speed));
+		read_str(host, d, "current_link_speed", fn->link_speed, sizeof(fn->link_speed));
 		if (!strncmp(fn->link_speed, "Unknown", 7))
 			fn->link_speed[0] = '\0';
 	}
 	if (!fn->physfn[0] && fn->link_width < 0)
-		fn->link_width = read_num(host, dir, "current_link_width", false);
+		fn->link_width = read_num(host, d, "current_link_width", false);
 
 	if (fn->physfn[0])
 		fn->role = SVFF_ROLE_VF;
@@ -360,35 +390,32 @@ static int fn_read(struct svff_host *host, const char *bdfname, struct svff_func
 		fn->role = SVFF_ROLE_PF;
 	if (fn->role == SVFF_ROLE_PF) {
 		vs.host = host;
-		vs.dir = dir;
+		vs.d = d;
 		vs.fn = fn;
-		if (svff_sysfs_list(host->sys, dir, virtfn_entry, &vs, &e) < 0 && e.code)
+		if (svff_sysfs_list(host->sys, d->rel, virtfn_entry, &vs, &e) < 0 && e.code)
 			warn(host, &e);
 	}
 
-	/* only the QDMA driver makes a qdma/ group, and only for Xilinx IDs;
-	 * qmax is in every version of it, so reading it is the test */
-	snprintf(buf, sizeof(buf), "%s/qdma", dir);
-	if (fn->vendor == 0x10ee && ((fn->qdma.qmax = read_num(host, buf, "qmax", false)) >= 0 ||
-				     svff_sysfs_exists(host->sys, buf))) {
+	/* only the QDMA drivers (qdma-pf, qdma-vf) make a qdma/ group, and
+	 * only while bound: half the VFs of a busy host are on vfio-pci.
+	 * qmax is in every version of the group, so reading it is the test. */
+	if (fn->vendor == 0x10ee && !strncmp(fn->driver, "qdma", 4) && ((fn->qdma.qmax = read_num(host, d, "qdma/qmax", false)) >= 0 ||
+				     svff_sysfs_dir_exists(d, "qdma"))) {
 		struct svff_qdma_attrs *q = &fn->qdma;
 
 		q->present = true;
-		q->intr_rngsz = read_num(host, buf, "intr_rngsz", false);
+		q->intr_rngsz = read_num(host, d, "qdma/intr_rngsz", false);
 		q->qmax_vfs = -1;
 		/* the global CSR values and qmax_vfs are the (master) PF's */
 		if (fn->role == SVFF_ROLE_VF)
-			goto qdma_done;
-		q->qmax_vfs = read_num(host, buf, "qmax_vfs", false);
-		read_str(host, buf, "buf_sz", q->buf_sz, sizeof(q->buf_sz));
-		read_str(host, buf, "glbl_rng_sz", q->glbl_rng_sz, sizeof(q->glbl_rng_sz));
-		read_str(host, buf, "c2h_timer_cnt", q->c2h_timer_cnt, sizeof(q->c2h_timer_cnt));
-		read_str(host, buf, "c2h_cnt_th", q->c2h_cnt_th, sizeof(q->c2h_cnt_th));
-		read_str(host, buf, "cmpl_status_acc", q->cmpl_status_acc, sizeof(q->cmpl_status_acc));
+			return;
+		q->qmax_vfs = read_num(host, d, "qdma/qmax_vfs", false);
+		read_str(host, d, "qdma/buf_sz", q->buf_sz, sizeof(q->buf_sz));
+		read_str(host, d, "qdma/glbl_rng_sz", q->glbl_rng_sz, sizeof(q->glbl_rng_sz));
+		read_str(host, d, "qdma/c2h_timer_cnt", q->c2h_timer_cnt, sizeof(q->c2h_timer_cnt));
+		read_str(host, d, "qdma/c2h_cnt_th", q->c2h_cnt_th, sizeof(q->c2h_cnt_th));
+		read_str(host, d, "qdma/cmpl_status_acc", q->cmpl_status_acc, sizeof(q->cmpl_status_acc));
 	}
-qdma_done:
-	*out = fn;
-	return 0;
 }
 
 /* ---- the function table ------------------------------------------------------ */
@@ -464,8 +491,10 @@ static bool fn_remove(struct svff_host *host, const char *name)
 	return true;
 }
 
-/* VF indices come from the PF's virtfnN links: the kernel's own numbering. */
-static void link_vfs(struct svff_host *host)
+/* VF indices come from the PF's virtfnN links: the kernel's own numbering.
+ * After a whole scan (complete), a link to no function in the table is
+ * dangling. */
+static void link_vfs(struct svff_host *host, bool complete)
 {
 	for (size_t i = 0; i < host->n_fns; i++) {
 		struct svff_function *pf = host->fns[i];
@@ -481,8 +510,16 @@ static void link_vfs(struct svff_host *host)
 		for (size_t k = 0; k < pf->n_vfs; k++) {
 			struct svff_function *vf = fn_lookup(host, pf->vfs[k], NULL);
 
-			if (vf && vf->role == SVFF_ROLE_VF && !strcmp(vf->physfn, pf->name))
+			if (vf && vf->role == SVFF_ROLE_VF && !strcmp(vf->physfn, pf->name)) {
 				vf->vf_index = (long)k;
+				vf->numa_node = pf->numa_node;
+			} else if (complete && pf->vfs[k] && !vf) {
+				svff_strlist_add(&host->warnings, "%s/bus/pci/devices/%s/virtfn%zu: dangling link "
+						 "(its target %s is not among the PCI devices)",
+						 svff_sysfs_root(host->sys), pf->name, k, pf->vfs[k]);
+				free(pf->vfs[k]);
+				pf->vfs[k] = NULL;
+			}
 		}
 	}
 }
@@ -608,17 +645,22 @@ int svff_host_scan(struct svff_host *host, struct svff_err *err)
 		fn_free(host->fns[i]);
 	host->n_fns = 0;
 	svff_strlist_clear(&host->warnings);
+	svff_pci_prefetch_names(host->pci);
+	host->scanning = true;
 	/* libudev knows only the real /sys; a fixture root is listed directly. */
 	if (svff_sysfs_is_system(host->sys))
 		rc = svff_udev_enumerate_pci(scan_one, host, err);
 	else
 		rc = svff_sysfs_list(host->sys, "bus/pci/devices", scan_one, host, err);
+	host->scanning = false;
+	for (size_t i = 0; rc >= 0 && i < host->n_fns; i++)
+		svff_pci_name(host->pci, host->fns[i]);
 	if (rc < 0) {
 		if (err && !err->code)
 			svff_err_set(err, -rc, "scanning PCI devices: %s", strerror(-rc));
 		return rc;
 	}
-	link_vfs(host);
+	link_vfs(host, true);
 	rc = cards_build(host);
 	if (rc < 0)
 		return svff_err_set(err, -rc, "out of memory");
@@ -671,7 +713,7 @@ int svff_host_load(struct svff_host *host, const char *bdf, struct svff_err *err
 	rc = refresh(host, name);
 	if (rc < 0)
 		return svff_err_set(err, -rc, "%s: cannot read the device: %s", name, strerror(-rc));
-	link_vfs(host);
+	link_vfs(host, false);
 	if (cards_build(host) < 0)
 		return svff_err_set(err, ENOMEM, "out of memory");
 	return 0;
@@ -704,7 +746,7 @@ int svff_host_apply_event(struct svff_host *host, const char *action, const char
 	/* A VF coming or going changes its PF's count and links. */
 	if (pfname[0] && fn_lookup(host, pfname, NULL) && refresh(host, pfname) < 0)
 		pfname[0] = '\0';
-	link_vfs(host);
+	link_vfs(host, false);
 	if (cards_build(host) < 0)
 		return svff_err_set(err, ENOMEM, "out of memory");
 	if (rc == 1)

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,8 +24,16 @@
 
 struct svff_pci {
 	struct pci_access *acc;
+	/* pci.ids loads in a thread while the host is scanned (20 ms of a
+	 * cold start), on an access of its own so the scan's goes on */
+	struct pci_access *names;
+	pthread_t loader;
+	bool loading;
 	char sysfs_path[4096];
 	bool no_names;
+	/* the last names looked up: a card's functions share their IDs, and
+	 * libpci walks a hash chain per lookup */
+	struct svff_function last;
 };
 
 void svff_pci_set_names(struct svff_pci *pci, bool names)
@@ -70,48 +79,92 @@ static void pci_warning(char *msg, ...)
 	va_end(ap);
 }
 
+/* An access on the sysfs root, as svff wants it; NULL with guard_msg set
+ * when libpci gives up. */
+static struct pci_access *access_new(const char *sysfs_path)
+{
+	struct pci_access *volatile acc = pci_alloc();
+	jmp_buf jb;
+
+	if (!acc) {
+		snprintf(guard_msg, sizeof(guard_msg), "out of memory");
+		return NULL;
+	}
+	acc->error = pci_error;
+	acc->warning = pci_warning;
+	acc->debug = pci_quiet;
+	acc->method = PCI_ACCESS_SYS_BUS_PCI;
+	guard = &jb;
+	if (setjmp(jb)) {
+		guard = NULL;
+		/* pci_cleanup could hit the same error again: leak instead. */
+		return NULL;
+	}
+	pci_set_param(acc, "sysfs.path", (char *)sysfs_path);
+	/* Names from pci.ids only: libpci 3.9's udev hwdb lookup creates a
+	 * udev context per lookup and never frees it (a leak per device). */
+	pci_set_param(acc, "hwdb.disable", "1");
+	pci_init(acc);
+	guard = NULL;
+	return acc;
+}
+
 int svff_pci_new(const char *sysfs_root, struct svff_pci **out, struct svff_err *err)
 {
 	struct svff_pci *pci = calloc(1, sizeof(*pci));
-	jmp_buf jb;
 
 	*out = NULL;
 	if (!pci)
 		return svff_err_set(err, ENOMEM, "out of memory");
 	snprintf(pci->sysfs_path, sizeof(pci->sysfs_path), "%s/bus/pci",
 		 strcmp(sysfs_root, "/") ? sysfs_root : "");
-	pci->acc = pci_alloc();
+	pci->acc = access_new(pci->sysfs_path);
 	if (!pci->acc) {
-		free(pci);
-		return svff_err_set(err, ENOMEM, "libpci: out of memory");
-	}
-	pci->acc->error = pci_error;
-	pci->acc->warning = pci_warning;
-	pci->acc->debug = pci_quiet;
-	pci->acc->method = PCI_ACCESS_SYS_BUS_PCI;
-	guard = &jb;
-	if (setjmp(jb)) {
-		guard = NULL;
-		/* pci_cleanup could hit the same error again: leak instead. */
 		free(pci);
 		return svff_err_set(err, EIO, "libpci: %s", guard_msg);
 	}
-	pci_set_param(pci->acc, "sysfs.path", pci->sysfs_path);
-	/* Names from pci.ids only: libpci 3.9's udev hwdb lookup creates a
-	 * udev context per lookup and never frees it (a leak per device). */
-	pci_set_param(pci->acc, "hwdb.disable", "1");
-	pci_init(pci->acc);
-	guard = NULL;
 	*out = pci;
 	return 0;
+}
+
+static void names_wait(struct svff_pci *pci)
+{
+	if (pci->loading)
+		pthread_join(pci->loader, NULL);
+	pci->loading = false;
 }
 
 void svff_pci_free(struct svff_pci *pci)
 {
 	if (!pci)
 		return;
+	names_wait(pci);
+	if (pci->names)
+		pci_cleanup(pci->names);
 	pci_cleanup(pci->acc);
 	free(pci);
+}
+
+static void *names_load(void *data)
+{
+	struct pci_access *names = data;
+	jmp_buf jb;
+
+	guard = &jb;
+	if (setjmp(jb) == 0)
+		pci_load_name_list(names);
+	/* a list that failed to load is looked up as empty: no names */
+	guard = NULL;
+	return NULL;
+}
+
+void svff_pci_prefetch_names(struct svff_pci *pci)
+{
+	if (pci->no_names || pci->names)
+		return;
+	pci->names = access_new(pci->sysfs_path);
+	if (pci->names && pthread_create(&pci->loader, NULL, names_load, pci->names) == 0)
+		pci->loading = true;
 }
 
 static const char *speed_name(unsigned code)
@@ -161,7 +214,7 @@ static void read_link(struct pci_dev *d, struct svff_function *fn)
 		fn->link_width = (sta & PCI_EXP_LNKSTA_WIDTH) >> 4;
 }
 
-static void lookup(struct svff_pci *pci, char *buf, size_t len, int flags, ...)
+static void lookup(struct pci_access *acc, char *buf, size_t len, int flags, ...)
 {
 	char tmp[SVFF_NAME_LEN];
 	const char *name;
@@ -176,11 +229,50 @@ static void lookup(struct svff_pci *pci, char *buf, size_t len, int flags, ...)
 	c = va_arg(ap, int);
 	e = va_arg(ap, int);
 	va_end(ap);
-	name = pci_lookup_name(pci->acc, tmp, sizeof(tmp), flags | PCI_LOOKUP_NO_NUMBERS, a, b, c, e);
+	name = pci_lookup_name(acc, tmp, sizeof(tmp), flags | PCI_LOOKUP_NO_NUMBERS, a, b, c, e);
 	snprintf(buf, len, "%s", name ? name : "");
 }
 
-int svff_pci_read(struct svff_pci *pci, struct svff_function *fn, bool caps, struct svff_err *err)
+void svff_pci_name(struct svff_pci *pci, struct svff_function *fn)
+{
+	struct pci_access *acc;
+	jmp_buf jb;
+
+	if (pci->no_names)
+		return;
+	if (pci->last.vendor == fn->vendor && pci->last.device == fn->device &&
+	    pci->last.class_code == fn->class_code && pci->last.vendor_name[0]) {
+		memcpy(fn->vendor_name, pci->last.vendor_name, sizeof(fn->vendor_name));
+		memcpy(fn->device_name, pci->last.device_name, sizeof(fn->device_name));
+		memcpy(fn->class_name, pci->last.class_name, sizeof(fn->class_name));
+		return;
+	}
+	names_wait(pci);
+	acc = pci->names ? pci->names : pci->acc;
+	guard = &jb;
+	if (setjmp(jb)) {
+		/* names are decoration: none rather than a failed device */
+		guard = NULL;
+		return;
+	}
+	if (fn->vendor >= 0 && fn->device >= 0) {
+		lookup(acc, fn->vendor_name, sizeof(fn->vendor_name), PCI_LOOKUP_VENDOR, (int)fn->vendor, 0, 0, 0);
+		lookup(acc, fn->device_name, sizeof(fn->device_name), PCI_LOOKUP_DEVICE, (int)fn->vendor,
+		       (int)fn->device, 0, 0);
+	}
+	if (fn->class_code >= 0)
+		lookup(acc, fn->class_name, sizeof(fn->class_name), PCI_LOOKUP_CLASS,
+		       (int)(fn->class_code >> 8), 0, 0, 0);
+	guard = NULL;
+	pci->last.vendor = fn->vendor;
+	pci->last.device = fn->device;
+	pci->last.class_code = fn->class_code;
+	memcpy(pci->last.vendor_name, fn->vendor_name, sizeof(fn->vendor_name));
+	memcpy(pci->last.device_name, fn->device_name, sizeof(fn->device_name));
+	memcpy(pci->last.class_name, fn->class_name, sizeof(fn->class_name));
+}
+
+int svff_pci_read(struct svff_pci *pci, struct svff_function *fn, struct svff_err *err)
 {
 	struct pci_dev *volatile d = NULL;
 	jmp_buf jb;
@@ -190,19 +282,6 @@ int svff_pci_read(struct svff_pci *pci, struct svff_function *fn, bool caps, str
 		guard = NULL;
 		/* d may be half-filled; freeing it could re-enter the error. */
 		return svff_err_set(err, EIO, "%s: libpci: %s", fn->name, guard_msg);
-	}
-	if (!pci->no_names && fn->vendor >= 0 && fn->device >= 0) {
-		lookup(pci, fn->vendor_name, sizeof(fn->vendor_name), PCI_LOOKUP_VENDOR,
-		       (int)fn->vendor, 0, 0, 0);
-		lookup(pci, fn->device_name, sizeof(fn->device_name), PCI_LOOKUP_DEVICE,
-		       (int)fn->vendor, (int)fn->device, 0, 0);
-	}
-	if (!pci->no_names && fn->class_code >= 0)
-		lookup(pci, fn->class_name, sizeof(fn->class_name), PCI_LOOKUP_CLASS,
-		       (int)(fn->class_code >> 8), 0, 0, 0);
-	if (!caps) {
-		guard = NULL;
-		return 0;
 	}
 	d = pci_get_dev(pci->acc, fn->bdf.domain, fn->bdf.bus, fn->bdf.slot, fn->bdf.func);
 	if (!d) {

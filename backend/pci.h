@@ -15,10 +15,14 @@ void svff_pci_free(struct svff_pci *pci);
  * load, and commands that print no names do not need them). */
 void svff_pci_set_names(struct svff_pci *pci, bool names);
 
-/* Fills fn->sriov (when the capability is present), fn->link_* and the
- * vendor/device/class names from fn's IDs; caps false: the names only (a
- * VF: no SR-IOV of its own, and its link is its PF's).  A device libpci cannot read
- * gives an error, never an exit. */
-int svff_pci_read(struct svff_pci *pci, struct svff_function *fn, bool caps, struct svff_err *err);
+/* Fills fn->sriov (when the capability is present) and fn->link_* from
+ * config space.  A device libpci cannot read gives an error, never an
+ * exit. */
+int svff_pci_read(struct svff_pci *pci, struct svff_function *fn, struct svff_err *err);
+
+/* Starts loading pci.ids in a thread, for svff_pci_name later. */
+void svff_pci_prefetch_names(struct svff_pci *pci);
+/* The vendor/device/class names of fn's IDs (none when names are off). */
+void svff_pci_name(struct svff_pci *pci, struct svff_function *fn);
 
 #endif

@@ -214,14 +214,11 @@ bool svff_sysfs_exists(const struct svff_sysfs *sys, const char *rel)
 	return true;
 }
 
-long svff_sysfs_read_bin(const struct svff_sysfs *sys, const char *rel, void *buf,
-			 size_t len, struct svff_err *err)
+/* Reads what fd holds, at most len bytes, and closes it; the count or -errno. */
+static long read_fd(int fd, void *buf, size_t len)
 {
 	size_t got = 0;
-	int fd = sysfs_open(sys, rel, O_RDONLY);
 
-	if (fd < 0)
-		return open_error(sys, rel, fd, err);
 	while (got < len) {
 		ssize_t n = read(fd, (char *)buf + got, len - got);
 
@@ -231,7 +228,7 @@ long svff_sysfs_read_bin(const struct svff_sysfs *sys, const char *rel, void *bu
 			int e = errno;
 
 			close(fd);
-			return open_error(sys, rel, -e, err);
+			return -e;
 		}
 		if (n == 0)
 			break;
@@ -246,16 +243,22 @@ long svff_sysfs_read_bin(const struct svff_sysfs *sys, const char *rel, void *bu
 	return (long)got;
 }
 
-int svff_sysfs_read(const struct svff_sysfs *sys, const char *rel, char *buf,
-		    size_t len, struct svff_err *err)
+long svff_sysfs_read_bin(const struct svff_sysfs *sys, const char *rel, void *buf,
+			 size_t len, struct svff_err *err)
 {
+	int fd = sysfs_open(sys, rel, O_RDONLY);
 	long n;
 
-	if (len == 0)
-		return svff_err_set(err, EINVAL, "no buffer");
-	n = svff_sysfs_read_bin(sys, rel, buf, len - 1, err);
-	if (n < 0)
-		return (int)n;
+	if (fd < 0)
+		return open_error(sys, rel, fd, err);
+	n = read_fd(fd, buf, len);
+	return n < 0 ? open_error(sys, rel, (int)n, err) : n;
+}
+
+/* n bytes read into buf (which has room for one more) made a line of text. */
+static int text_finish(const struct svff_sysfs *sys, const char *rel, char *buf, long n,
+		       struct svff_err *err)
+{
 	buf[n] = '\0';
 	if (memchr(buf, '\0', (size_t)n)) {
 		char abs[PATH_MAX];
@@ -268,17 +271,63 @@ int svff_sysfs_read(const struct svff_sysfs *sys, const char *rel, char *buf,
 	return 0;
 }
 
-int svff_sysfs_read_long(const struct svff_sysfs *sys, const char *rel, long *out,
+static int number_finish(const struct svff_sysfs *sys, const char *rel, const char *buf, long *out,
 			 struct svff_err *err)
 {
-	char buf[64], abs[PATH_MAX];
-	int rc = svff_sysfs_read(sys, rel, buf, sizeof(buf), err);
+	char abs[PATH_MAX];
 
-	if (rc < 0)
-		return rc;
 	if (svff_parse_long(buf, out) < 0)
 		return svff_err_set(err, EINVAL, "%s: expected a number, found '%.32s'",
 				    svff_sysfs_abs(sys, rel, abs, sizeof(abs)), buf);
+	return 0;
+}
+
+int svff_sysfs_read(const struct svff_sysfs *sys, const char *rel, char *buf,
+		    size_t len, struct svff_err *err)
+{
+	long n;
+
+	if (len == 0)
+		return svff_err_set(err, EINVAL, "no buffer");
+	n = svff_sysfs_read_bin(sys, rel, buf, len - 1, err);
+	if (n < 0)
+		return (int)n;
+	return text_finish(sys, rel, buf, n, err);
+}
+
+int svff_sysfs_read_long(const struct svff_sysfs *sys, const char *rel, long *out,
+			 struct svff_err *err)
+{
+	char buf[64];
+	int rc = svff_sysfs_read(sys, rel, buf, sizeof(buf), err);
+
+	return rc < 0 ? rc : number_finish(sys, rel, buf, out, err);
+}
+
+/* The basename of a link's target, in buf; the folder above it in parent
+ * (when asked for). */
+static int link_base(const struct svff_sysfs *sys, const char *rel, char *target, ssize_t n,
+		     char *buf, size_t len, char *parent, size_t plen, struct svff_err *err)
+{
+	char abs[PATH_MAX];
+	char *base;
+
+	target[n] = '\0';
+	while (n > 1 && target[n - 1] == '/')
+		target[--n] = '\0';
+	base = strrchr(target, '/');
+	if (strlen(base ? base + 1 : target) >= len)
+		return svff_err_set(err, ENAMETOOLONG, "%s: link target name too long",
+				    svff_sysfs_abs(sys, rel, abs, sizeof(abs)));
+	strcpy(buf, base ? base + 1 : target);
+	if (parent) {
+		const char *up;
+
+		if (base)
+			*base = '\0';
+		up = base ? strrchr(target, '/') : NULL;
+		snprintf(parent, plen, "%s", !base ? "" : up ? up + 1 : target);
+	}
 	return 0;
 }
 
@@ -286,7 +335,6 @@ int svff_sysfs_link_name(const struct svff_sysfs *sys, const char *rel, char *bu
 			 size_t len, struct svff_err *err)
 {
 	char target[PATH_MAX], abs[PATH_MAX];
-	const char *base;
 	ssize_t n;
 	int fd, lfd;
 
@@ -308,16 +356,144 @@ int svff_sysfs_link_name(const struct svff_sysfs *sys, const char *rel, char *bu
 		return open_error(sys, rel, fd, err);
 	}
 	close(fd);
-	target[n] = '\0';
-	while (n > 1 && target[n - 1] == '/')
-		target[--n] = '\0';
-	base = strrchr(target, '/');
-	base = base ? base + 1 : target;
-	if (strlen(base) >= len)
-		return svff_err_set(err, ENAMETOOLONG, "%s: link target name too long",
-				    svff_sysfs_abs(sys, rel, abs, sizeof(abs)));
-	strcpy(buf, base);
+	return link_base(sys, rel, target, n, buf, len, NULL, 0, err);
+}
+
+/* ---- a folder held open ------------------------------------------------------ */
+
+int svff_sysfs_dir_open(const struct svff_sysfs *sys, const char *rel, struct svff_sysfs_dir *dir,
+			struct svff_err *err)
+{
+	int n = snprintf(dir->rel, sizeof(dir->rel), "%s", rel);
+
+	dir->sys = sys;
+	dir->fd = -1;
+	if (n < 0 || (size_t)n >= sizeof(dir->rel))
+		return svff_err_set(err, ENAMETOOLONG, "%s: path too long", rel);
+	dir->fd = sysfs_open(sys, rel, O_PATH | O_DIRECTORY);
+	if (dir->fd == -ENOENT)
+		return -ENOENT;
+	if (dir->fd < 0) {
+		int rc = dir->fd;
+
+		dir->fd = -1;
+		return open_error(sys, rel, rc, err);
+	}
 	return 0;
+}
+
+void svff_sysfs_dir_close(struct svff_sysfs_dir *dir)
+{
+	if (dir->fd >= 0)
+		close(dir->fd);
+	dir->fd = -1;
+}
+
+/* name in the folder; the folder's path joined to it for messages and for
+ * the realpath check where openat2 is missing */
+static const char *dir_rel(const struct svff_sysfs_dir *dir, const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", dir->rel, name);
+	return buf;
+}
+
+static int dir_openat(const struct svff_sysfs_dir *dir, const char *name, int flags)
+{
+	char rel[PATH_MAX];
+	int fd;
+
+	if (!rel_is_safe(name))
+		return -EXDEV;
+	if (have_openat2 == 1) {
+		struct open_how how = {
+			.flags = (unsigned)(flags | O_CLOEXEC),
+			.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+		};
+
+		fd = (int)syscall(SYS_openat2, dir->fd, name, &how, sizeof(how));
+		return fd < 0 ? -errno : fd;
+	}
+	return sysfs_open(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), flags);
+}
+
+bool svff_sysfs_dir_exists(const struct svff_sysfs_dir *dir, const char *name)
+{
+	int fd = dir_openat(dir, name, O_PATH);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+int svff_sysfs_dir_read(const struct svff_sysfs_dir *dir, const char *name, char *buf,
+			size_t len, struct svff_err *err)
+{
+	char rel[PATH_MAX];
+	int fd;
+	long n;
+
+	if (len == 0)
+		return svff_err_set(err, EINVAL, "no buffer");
+	fd = dir_openat(dir, name, O_RDONLY);
+	if (fd < 0)
+		return open_error(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), fd, err);
+	n = read_fd(fd, buf, len - 1);
+	if (n < 0)
+		return open_error(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), (int)n, err);
+	/* the common case, text, needs no path */
+	buf[n] = '\0';
+	if (!memchr(buf, '\0', (size_t)n)) {
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+			buf[--n] = '\0';
+		return 0;
+	}
+	return text_finish(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), buf, n, err);
+}
+
+int svff_sysfs_dir_read_long(const struct svff_sysfs_dir *dir, const char *name, long *out,
+			     struct svff_err *err)
+{
+	char buf[64], rel[PATH_MAX];
+	int rc = svff_sysfs_dir_read(dir, name, buf, sizeof(buf), err);
+
+	if (rc < 0)
+		return rc;
+	if (svff_parse_long(buf, out) == 0)
+		return 0;
+	return number_finish(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), buf, out, err);
+}
+
+int svff_sysfs_dir_link_name(const struct svff_sysfs_dir *dir, const char *name, char *buf,
+			     size_t len, char *parent, size_t plen, struct svff_err *err)
+{
+	char target[PATH_MAX], rel[PATH_MAX];
+	ssize_t n;
+
+	/* readlinkat does not follow the last component, and a name without
+	 * a slash has no other: nothing is resolved outside the folder */
+	if (have_openat2 == 1 && !strchr(name, '/') && rel_is_safe(name)) {
+		n = readlinkat(dir->fd, name, target, sizeof(target) - 1);
+	} else {
+		int lfd = dir_openat(dir, name, O_PATH | O_NOFOLLOW);
+
+		if (lfd < 0)
+			return open_error(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), lfd, err);
+		n = readlinkat(lfd, "", target, sizeof(target) - 1);
+		close(lfd);
+	}
+	if (n < 0)
+		return open_error(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), -errno, err);
+	/* sysfs links are relative: one from the root of this machine is
+	 * not the kernel's, and would lead out of the tree */
+	if (n > 0 && target[0] == '/') {
+		char abs[PATH_MAX];
+
+		return svff_err_set(err, EXDEV, "%s: refused, the link leads outside the sysfs root %s",
+				    svff_sysfs_abs(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), abs,
+						   sizeof(abs)), dir->sys->root);
+	}
+	return link_base(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), target, n, buf, len, parent, plen, err);
 }
 
 void svff_sysfs_set_write_hook(struct svff_sysfs *sys, svff_sysfs_write_hook hook, void *data)

@@ -46,6 +46,32 @@ int svff_sysfs_link_name(const struct svff_sysfs *sys, const char *rel, char *bu
 int svff_sysfs_write(const struct svff_sysfs *sys, const char *rel,
 		     const char *value, struct svff_err *err);
 
+/* One folder below the root held open (a device's), so that its twenty
+ * attributes cost one path walk instead of twenty: on a host with a
+ * thousand functions the walks are most of the scan.  Names are relative
+ * to the folder and stay beneath it. */
+struct svff_sysfs_dir {
+	const struct svff_sysfs *sys;
+	int fd;
+	char rel[256];			/* the folder, for messages */
+};
+
+/* -ENOENT (no message) when the folder is not there. */
+int svff_sysfs_dir_open(const struct svff_sysfs *sys, const char *rel, struct svff_sysfs_dir *dir,
+			struct svff_err *err);
+void svff_sysfs_dir_close(struct svff_sysfs_dir *dir);
+bool svff_sysfs_dir_exists(const struct svff_sysfs_dir *dir, const char *name);
+int svff_sysfs_dir_read(const struct svff_sysfs_dir *dir, const char *name, char *buf,
+			size_t len, struct svff_err *err);
+int svff_sysfs_dir_read_long(const struct svff_sysfs_dir *dir, const char *name, long *out,
+			     struct svff_err *err);
+/* The basename a link in the folder names, and the folder above it in
+ * parent (NULL: not wanted), read without following it: a scan wants the
+ * names, and whether the target exists is the caller's to judge
+ * (svff_sysfs_link_name checks it, at two more system calls). */
+int svff_sysfs_dir_link_name(const struct svff_sysfs_dir *dir, const char *name, char *buf,
+			     size_t len, char *parent, size_t plen, struct svff_err *err);
+
 /* A fixture tree has no kernel behind it: the kernel model (kmodel.c)
  * takes every write, after the path checks, and reacts as the kernel
  * would.  Never set for the real /sys. */

@@ -208,6 +208,51 @@ static void test_bad_roots(void **state)
 	assert_int_equal(svff_sysfs_new("", &sys, &err), -EINVAL);
 }
 
+/* A device folder held open reads like the root does, and refuses the same. */
+static void test_dir(void **state)
+{
+	struct fx *fx = *state;
+	struct svff_err err = { 0 };
+	struct svff_sysfs_dir d;
+	char buf[64], parent[64];
+	long v;
+
+	assert_int_equal(svff_sysfs_dir_open(fx->sys, "bus/pci/devices/0000:09:00.0", &d, &err), -ENOENT);
+	assert_int_equal(svff_sysfs_dir_open(fx->sys, "bus/pci/devices/0000:01:00.4", &d, &err), 0);
+	assert_int_equal(svff_sysfs_dir_read(&d, "vendor", buf, sizeof(buf), &err), 0);
+	assert_string_equal(buf, "0x10ee");
+	assert_int_equal(svff_sysfs_dir_link_name(&d, "driver", buf, sizeof(buf), parent, sizeof(parent),
+						  &err), 0);
+	assert_string_equal(buf, "vfio-pci");
+	assert_string_equal(parent, "drivers");
+	assert_int_equal(svff_sysfs_dir_link_name(&d, "physfn", buf, sizeof(buf), NULL, 0, &err), 0);
+	assert_string_equal(buf, "0000:01:00.0");
+	assert_int_equal(svff_sysfs_dir_read(&d, "nope", buf, sizeof(buf), &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "bus/pci/devices/0000:01:00.4/nope"));
+	assert_false(svff_sysfs_dir_exists(&d, "nope"));
+	assert_true(svff_sysfs_dir_exists(&d, "uevent"));
+	/* nothing above the root, through names or links */
+	assert_int_equal(svff_sysfs_dir_read(&d, "../../../../../etc/hostname", buf, sizeof(buf), &err), -EXDEV);
+	testutil_symlink(fx->root, "devices/pci0000:00/0000:01:00.4/evil",
+			 "../../../../../../../../../../../../etc/hostname");
+	testutil_symlink(fx->root, "devices/pci0000:00/0000:01:00.4/evil_abs", "/etc");
+	assert_true(svff_sysfs_dir_read(&d, "evil", buf, sizeof(buf), &err) < 0);
+	assert_int_equal(svff_sysfs_dir_link_name(&d, "evil_abs", buf, sizeof(buf), NULL, 0, &err), -EXDEV);
+	assert_non_null(strstr(err.msg, "0000:01:00.4/evil_abs: refused"));
+	/* the link's own text, not followed: the caller judges where it leads */
+	assert_int_equal(svff_sysfs_dir_link_name(&d, "evil", buf, sizeof(buf), parent, sizeof(parent), &err), 0);
+	assert_string_equal(buf, "hostname");
+	assert_string_equal(parent, "etc");
+	testutil_write(fx->root, "devices/pci0000:00/0000:01:00.4/numa_node", "two\n");
+	assert_int_equal(svff_sysfs_dir_read_long(&d, "numa_node", &v, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "0000:01:00.4/numa_node: expected a number, found 'two'"));
+	svff_sysfs_dir_close(&d);
+	assert_int_equal(svff_sysfs_dir_open(fx->sys, "bus/pci/devices/0000:01:00.0", &d, &err), 0);
+	assert_int_equal(svff_sysfs_dir_read_long(&d, "qdma/qmax", &v, &err), 0);
+	assert_true(v >= 0);
+	svff_sysfs_dir_close(&d);
+}
+
 /* The same refusals through the realpath fallback (kernels before 5.6). */
 static void test_refusals_without_openat2(void **state)
 {
@@ -215,6 +260,13 @@ static void test_refusals_without_openat2(void **state)
 	test_refuses_dotdot(state);
 	test_refuses_escaping_link(state);
 	test_read(state);
+	svff_sysfs_use_openat2(-1);
+}
+
+static void test_dir_without_openat2(void **state)
+{
+	svff_sysfs_use_openat2(0);
+	test_dir(state);
 	svff_sysfs_use_openat2(-1);
 }
 
@@ -231,6 +283,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_errors_name_the_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals_without_openat2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dir_without_openat2, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
