@@ -249,12 +249,10 @@ static int cmd_status(const struct cli_opts *opts)
 		return rc;
 	}
 	if (json) {
-		struct json_object *doc = status_json_new(host, virt, virt ? NULL : verr.msg);
-
-		puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-							 JSON_C_TO_STRING_SPACED |
-							 JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(doc);
+		if (status_json_write(stdout, host, virt, virt ? NULL : verr.msg) < 0) {
+			fprintf(stderr, "svff: writing the status: %s\n", strerror(errno));
+			rc = SVFF_EXIT_FAIL;
+		}
 		for (size_t i = 0; i < svff_host_warnings(host)->len; i++)
 			fprintf(stderr, "svff: warning: %s\n", svff_host_warnings(host)->items[i]);
 		if (!virt)
@@ -264,6 +262,8 @@ static int cmd_status(const struct cli_opts *opts)
 	}
 	svff_virt_free(virt);
 	svff_host_free(host);
+	if (rc)
+		return rc;
 	return fflush(stdout) == 0 ? SVFF_EXIT_OK : SVFF_EXIT_FAIL;
 }
 

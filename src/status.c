@@ -221,51 +221,122 @@ static bool shown_under_pf(const struct svff_host *host, const struct svff_funct
 	       fn->vf_index >= 0;
 }
 
-struct json_object *status_json_new(const struct svff_host *host, const struct svff_virt *virt,
-				    const char *virt_error)
-{
-	struct json_object *lv = json_object_new_object(), *vms = json_object_new_array();
-	struct json_object *doc = json_object_new_object();
-	struct json_object *cards = json_object_new_array();
-	struct json_object *orphans = json_object_new_array();
-	struct json_object *warnings = json_object_new_array();
-	const struct svff_strlist *w = svff_host_warnings(host);
+/* The document is written as it is built, a function (a PF with its VFs)
+ * at a time: as one json-c tree, a thousand functions took 13 MB at the
+ * peak, more than the rest of svff. */
+#define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
 
-	add(doc, "schema", json_object_new_string("svff-status/1"));
-	add(doc, "sysfs_root", str_or_null(svff_host_sysfs_root(host)));
+struct jw {
+	FILE *out;
+	int depth;
+	bool first;		/* nothing yet in the open object or array */
+};
+
+static void jw_indent(struct jw *w)
+{
+	for (int i = 0; i < w->depth; i++)
+		fputs("  ", w->out);
+}
+
+/* json-c's pretty form, shifted to the depth it is written at; strings
+ * are escaped, so every newline is json-c's own. */
+static void jw_value(struct jw *w, struct json_object *v)
+{
+	const char *p = v ? json_object_to_json_string_ext(v, JSON_FLAGS) : "null";
+
+	for (; *p; p++) {
+		fputc(*p, w->out);
+		if (*p == '\n')
+			jw_indent(w);
+	}
+	json_object_put(v);
+}
+
+static void jw_next(struct jw *w, const char *key)
+{
+	fputs(w->first ? "\n" : ",\n", w->out);
+	w->first = false;
+	jw_indent(w);
+	if (key)
+		fprintf(w->out, "\"%s\": ", key);	/* keys are ours: plain ASCII */
+}
+
+/* a value in the open object (key) or array (NULL); takes v */
+static void jw_put(struct jw *w, const char *key, struct json_object *v)
+{
+	jw_next(w, key);
+	jw_value(w, v);
+}
+
+static void jw_open(struct jw *w, const char *key, char bracket)
+{
+	if (w->depth > 0)
+		jw_next(w, key);
+	fputc(bracket, w->out);
+	w->depth++;
+	w->first = true;
+}
+
+static void jw_close(struct jw *w, char bracket)
+{
+	w->depth--;
+	if (!w->first) {
+		fputc('\n', w->out);
+		jw_indent(w);
+	}
+	fputc(bracket, w->out);
+	w->first = false;
+}
+
+int status_json_write(FILE *out, const struct svff_host *host, const struct svff_virt *virt,
+		      const char *virt_error)
+{
+	const struct svff_strlist *warnings = svff_host_warnings(host);
+	struct jw w = { .out = out };
+
+	jw_open(&w, NULL, '{');
+	jw_put(&w, "schema", json_object_new_string("svff-status/1"));
+	jw_put(&w, "sysfs_root", str_or_null(svff_host_sysfs_root(host)));
+	jw_open(&w, "cards", '[');
 	for (size_t c = 0; c < svff_host_n_cards(host); c++) {
 		const struct svff_card *card = svff_host_card(host, c);
-		struct json_object *jc = json_object_new_object(), *fns = json_object_new_array();
 
-		add(jc, "name", json_object_new_string(card->name));
-		add(jc, "kind", json_object_new_string(svff_card_kind_name(card->kind)));
+		jw_open(&w, NULL, '{');
+		jw_put(&w, "name", json_object_new_string(card->name));
+		jw_put(&w, "kind", json_object_new_string(svff_card_kind_name(card->kind)));
+		jw_open(&w, "functions", '[');
 		for (size_t i = 0; i < card->n_fns; i++)
-			json_object_array_add(fns, status_function_json_new(host, virt,
-						svff_host_function(host, card->fns[i])));
-		add(jc, "functions", fns);
-		json_object_array_add(cards, jc);
+			jw_put(&w, NULL, status_function_json_new(host, virt, svff_host_function(host, card->fns[i])));
+		jw_close(&w, ']');
+		jw_close(&w, '}');
 	}
+	jw_close(&w, ']');
 	/* VFs whose PF does not list them (a stale physfn, say) still show. */
+	jw_open(&w, "unlisted_vfs", '[');
 	for (size_t i = 0; i < svff_host_n_functions(host); i++) {
 		const struct svff_function *fn = svff_host_function(host, i);
 
 		if (fn->role == SVFF_ROLE_VF && !shown_under_pf(host, fn) &&
 		    svff_host_find(host, fn->physfn))
-			json_object_array_add(orphans, status_function_json_new(host, virt, fn));
+			jw_put(&w, NULL, status_function_json_new(host, virt, fn));
 	}
-	add(doc, "cards", cards);
-	add(doc, "unlisted_vfs", orphans);
-	add(lv, "uri", virt ? str_or_null(svff_virt_uri(virt)) : NULL);
-	add(lv, "connected", json_object_new_boolean(virt && svff_virt_connected(virt)));
-	add(lv, "error", str_or_null(virt_error));
-	add(doc, "libvirt", lv);
+	jw_close(&w, ']');
+	jw_open(&w, "libvirt", '{');
+	jw_put(&w, "uri", virt ? str_or_null(svff_virt_uri(virt)) : NULL);
+	jw_put(&w, "connected", json_object_new_boolean(virt && svff_virt_connected(virt)));
+	jw_put(&w, "error", str_or_null(virt_error));
+	jw_close(&w, '}');
+	jw_open(&w, "vms", '[');
 	for (size_t i = 0; virt && i < svff_virt_n_vms(virt); i++)
-		json_object_array_add(vms, status_vm_json_new(svff_virt_vm(virt, i)));
-	add(doc, "vms", vms);
-	for (size_t i = 0; i < w->len; i++)
-		json_object_array_add(warnings, str_or_null(w->items[i]));
-	add(doc, "warnings", warnings);
-	return doc;
+		jw_put(&w, NULL, status_vm_json_new(svff_virt_vm(virt, i)));
+	jw_close(&w, ']');
+	jw_open(&w, "warnings", '[');
+	for (size_t i = 0; i < warnings->len; i++)
+		jw_put(&w, NULL, str_or_null(warnings->items[i]));
+	jw_close(&w, ']');
+	jw_close(&w, '}');
+	fputc('\n', out);
+	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
 /* ---- text ------------------------------------------------------------------ */

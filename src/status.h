@@ -10,9 +10,10 @@
 
 struct json_object;
 
-/* The JSON document (schema "svff-status/1", doc/status-json.md). */
-struct json_object *status_json_new(const struct svff_host *host, const struct svff_virt *virt,
-				    const char *virt_error);
+/* Writes the JSON document (schema "svff-status/1", doc/status-json.md);
+ * -1 when out could not take it. */
+int status_json_write(FILE *out, const struct svff_host *host, const struct svff_virt *virt,
+		      const char *virt_error);
 /* One function as a JSON object (used by status and by monitor --json). */
 struct json_object *status_function_json_new(const struct svff_host *host,
 					      const struct svff_virt *virt,
