@@ -9,9 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libvirt/libvirt.h>
 
 #include "evloop.h"
+#include "virtlib.h"
 
 struct handle {
 	int id, fd, events;
@@ -33,6 +33,7 @@ struct timer {
 static struct {
 	pthread_mutex_t lock;
 	bool ready;
+	bool libvirt;			/* libvirt's events come through this loop */
 	int wakefd;
 	struct handle *handles;
 	size_t n_handles, cap_handles;
@@ -405,8 +406,17 @@ int svff_loop_init(struct svff_err *err)
 	L.wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (L.wakefd < 0)
 		return svff_err_set(err, errno, "event loop: eventfd: %s", strerror(errno));
-	virEventRegisterImpl(virt_add_handle, virt_update_handle, svff_loop_remove_fd,
-			     virt_add_timeout, svff_loop_update_timer, svff_loop_remove_timer);
 	L.ready = true;
 	return 0;
+}
+
+void svff_loop_attach_libvirt(void)
+{
+	pthread_mutex_lock(&L.lock);
+	if (L.ready && !L.libvirt) {
+		virEventRegisterImpl(virt_add_handle, virt_update_handle, svff_loop_remove_fd,
+				     virt_add_timeout, svff_loop_update_timer, svff_loop_remove_timer);
+		L.libvirt = true;
+	}
+	pthread_mutex_unlock(&L.lock);
 }

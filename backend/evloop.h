@@ -20,6 +20,9 @@ typedef void (*svff_loop_free_cb)(void *opaque);
 /* Sets the loop up and registers it with libvirt; idempotent.  Call it
  * before opening any libvirt connection. */
 int svff_loop_init(struct svff_err *err);
+/* Makes the loop libvirt's event implementation, once libvirt is loaded
+ * (virtlib.h) and the loop initialised; before the first connection. */
+void svff_loop_attach_libvirt(void);
 
 int svff_loop_add_fd(int fd, int events, svff_loop_fd_cb cb, void *opaque, svff_loop_free_cb ff);
 void svff_loop_update_fd(int watch, int events);

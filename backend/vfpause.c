@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "virt_internal.h"
+#include "virtlib.h"
 
 struct support {
 	char vm[SVFF_NAME_LEN];

@@ -6,14 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libvirt/libvirt.h>
-#include <libvirt/libvirt-qemu.h>
-#include <libvirt/virterror.h>
 #include <libxml/xmlerror.h>
 
 #include "domxml.h"
 #include "evloop.h"
 #include "virt_internal.h"
+#include "virtlib.h"
 
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 30000
@@ -405,6 +403,10 @@ static int connect_with(struct svff_virt *virt, struct svff_err *err)
 
 static int connect_now(struct svff_virt *virt, struct svff_err *err)
 {
+	if (svff_virtlib_load(err) < 0)
+		return svff_err_prefix(err, "libvirt: cannot connect to %s: ", virt->uri);
+	svff_loop_attach_libvirt();
+	virSetErrorFunc(NULL, quiet_errors);
 	virt->conn = virt->read_only ? virConnectOpenReadOnly(virt->uri) : virConnectOpen(virt->uri);
 	if (!virt->conn)
 		return svff_err_set(err, ECONNREFUSED, "libvirt: cannot connect to %s: %s", virt->uri,
@@ -446,7 +448,6 @@ static struct svff_virt *virt_alloc(const char *uri, bool read_only)
 
 	if (!virt)
 		return NULL;
-	virSetErrorFunc(NULL, quiet_errors);
 	/* libvirt parses XML with libxml2, which prints its own warnings */
 	xmlSetGenericErrorFunc(NULL, quiet_xml);
 	virt->uri = strdup(uri ? uri : "qemu:///system");
@@ -482,17 +483,17 @@ struct svff_virt_pending {
 	pthread_t thread;
 	bool started;
 	struct svff_virt *virt;
-	char msg[SVFF_ERR_MSG_MAX];	/* libvirt's error, which is per thread */
+	int rc;
+	struct svff_err err;		/* libvirt's error is per thread: taken here */
 };
 
+/* The whole connection, VMs read and events subscribed: the events are
+ * dispatched by the main loop, which runs only after svff_virt_finish. */
 static void *open_thread(void *data)
 {
 	struct svff_virt_pending *p = data;
-	struct svff_virt *virt = p->virt;
 
-	virt->conn = virt->read_only ? virConnectOpenReadOnly(virt->uri) : virConnectOpen(virt->uri);
-	if (!virt->conn)
-		snprintf(p->msg, sizeof(p->msg), "%s", svff_virt_last_error());
+	p->rc = connect_now(p->virt, &p->err);
 	return NULL;
 }
 
@@ -526,10 +527,9 @@ int svff_virt_finish(struct svff_virt_pending *p, struct svff_virt **out, struct
 		rc = connect_now(virt, err);
 	} else {
 		pthread_join(p->thread, NULL);
-		if (!virt->conn)
-			rc = svff_err_set(err, ECONNREFUSED, "libvirt: cannot connect to %s: %s", virt->uri, p->msg);
-		else
-			rc = connect_with(virt, err);
+		rc = p->rc;
+		if (rc < 0 && err)
+			*err = p->err;
 		free(p);
 	}
 	if (rc < 0) {

@@ -67,6 +67,10 @@ case "$(cat /tmp/s1.json)" in
 *"\"bdf\":\"$PF\",\"role\":\"pf\""*'"total_vfs":4'*) ok "status --json sees the PF with 4 VFs possible" ;;
 *) not_ok "status --json sees the PF" "$(head -c 3000 /tmp/s1.json)" ;;
 esac
+case "$(cat /tmp/s1.json)" in
+*'"connected":true'*) ok "status --json: libvirt loaded and connected" ;;
+*) not_ok "status --json: libvirt connected" "$(cat /tmp/s.err)" ;;
+esac
 
 # ---- the kernel's own rules, as the fixtures' kernel model has them --------------
 kernel "above sriov_totalvfs" 9 "Numerical result out of range"
