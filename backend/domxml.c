@@ -7,7 +7,6 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xpath.h>
 
 #include "domxml.h"
 
@@ -57,74 +56,84 @@ int svff_vm_add_hostdev(struct svff_vm *vm, const char *bdf, const char *alias, 
 	return 0;
 }
 
+static bool is_elem(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && !xmlStrcmp(n->name, (const xmlChar *)name);
+}
+
+static bool prop_is(xmlNodePtr n, const char *name, const char *value)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	bool is = v && !xmlStrcmp(v, (const xmlChar *)value);
+
+	xmlFree(v);
+	return is;
+}
+
+/* <hostdev mode='subsystem' type='pci'>: its source address and alias */
+static int read_hostdev(xmlNodePtr hd, bool live, struct svff_vm *vm)
+{
+	char alias[64] = "", bdf[SVFF_BDF_LEN];
+	xmlNodePtr addr = NULL;
+	long d, b, s, f;
+
+	if (!prop_is(hd, "mode", "subsystem") || !prop_is(hd, "type", "pci"))
+		return 0;
+	for (xmlNodePtr c = hd->children; c; c = c->next) {
+		if (is_elem(c, "source")) {
+			for (xmlNodePtr a = c->children; a; a = a->next)
+				if (is_elem(a, "address"))
+					addr = a;
+		} else if (is_elem(c, "alias")) {
+			xmlChar *n = xmlGetProp(c, (const xmlChar *)"name");
+
+			if (n)
+				snprintf(alias, sizeof(alias), "%s", (const char *)n);
+			xmlFree(n);
+		}
+	}
+	if (!addr)
+		return 0;
+	d = attr_num(addr, "domain");
+	b = attr_num(addr, "bus");
+	s = attr_num(addr, "slot");
+	f = attr_num(addr, "function");
+	if (d < 0)
+		d = 0;
+	if (b < 0 || s < 0 || f < 0 || b > 255 || s > 31 || f > 7)
+		return 0;
+	snprintf(bdf, sizeof(bdf), "%04lx:%02lx:%02lx.%lx", d, b, s, f);
+	return svff_vm_add_hostdev(vm, bdf, alias, prop_is(hd, "managed", "yes"), live);
+}
+
+/* The tree is walked, not searched with XPath: compiling the expressions
+ * for each of a few hundred VMs cost more than parsing their XML. */
 int svff_domxml_read(const char *xml, bool live, struct svff_vm *vm, struct svff_err *err)
 {
 	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
 				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	xmlXPathContextPtr ctx = NULL;
-	xmlXPathObjectPtr res = NULL;
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
 	int rc = 0;
 
-	if (!doc)
+	if (!root || !is_elem(root, "domain")) {
+		xmlFreeDoc(doc);
 		return svff_err_set(err, EINVAL, "domain %s: libvirt returned XML svff cannot parse", vm->name);
-	ctx = xmlXPathNewContext(doc);
-	if (!ctx) {
-		rc = svff_err_set(err, ENOMEM, "out of memory");
-		goto cleanup;
 	}
-	res = xmlXPathEvalExpression((const xmlChar *)
-		"/domain/devices/hostdev[@mode='subsystem' and @type='pci']", ctx);
-	for (int i = 0; res && res->nodesetval && i < res->nodesetval->nodeNr; i++) {
-		xmlNodePtr hd = res->nodesetval->nodeTab[i], c, addr = NULL;
-		xmlChar *managed = xmlGetProp(hd, (const xmlChar *)"managed");
-		char alias[64] = "", bdf[SVFF_BDF_LEN];
-		long d, b, s, f;
+	for (xmlNodePtr c = root->children; c && rc == 0; c = c->next) {
+		if (is_elem(c, "devices")) {
+			for (xmlNodePtr hd = c->children; hd && rc == 0; hd = hd->next)
+				if (is_elem(hd, "hostdev"))
+					rc = read_hostdev(hd, live, vm);
+		} else if (is_elem(c, "numatune")) {
+			for (xmlNodePtr m = c->children; m; m = m->next) {
+				xmlChar *v = is_elem(m, "memory") ? xmlGetProp(m, (const xmlChar *)"nodeset") : NULL;
 
-		for (c = hd->children; c; c = c->next) {
-			if (c->type != XML_ELEMENT_NODE)
-				continue;
-			if (!xmlStrcmp(c->name, (const xmlChar *)"source")) {
-				for (xmlNodePtr a = c->children; a; a = a->next)
-					if (a->type == XML_ELEMENT_NODE &&
-					    !xmlStrcmp(a->name, (const xmlChar *)"address"))
-						addr = a;
-			} else if (!xmlStrcmp(c->name, (const xmlChar *)"alias")) {
-				xmlChar *n = xmlGetProp(c, (const xmlChar *)"name");
-
-				if (n)
-					snprintf(alias, sizeof(alias), "%s", (const char *)n);
-				xmlFree(n);
+				if (v && v[0])
+					snprintf(vm->numa_nodeset, sizeof(vm->numa_nodeset), "%s", (const char *)v);
+				xmlFree(v);
 			}
 		}
-		if (!addr) {
-			xmlFree(managed);
-			continue;
-		}
-		d = attr_num(addr, "domain");
-		b = attr_num(addr, "bus");
-		s = attr_num(addr, "slot");
-		f = attr_num(addr, "function");
-		if (d < 0)
-			d = 0;
-		if (b < 0 || s < 0 || f < 0 || b > 255 || s > 31 || f > 7) {
-			xmlFree(managed);
-			continue;
-		}
-		snprintf(bdf, sizeof(bdf), "%04lx:%02lx:%02lx.%lx", d, b, s, f);
-		rc = svff_vm_add_hostdev(vm, bdf, alias, managed && !xmlStrcmp(managed, (const xmlChar *)"yes"), live);
-		xmlFree(managed);
-		if (rc < 0) {
-			rc = svff_err_set(err, ENOMEM, "out of memory");
-			goto cleanup;
-		}
 	}
-	xmlXPathFreeObject(res);
-	res = xmlXPathEvalExpression((const xmlChar *)"string(/domain/numatune/memory/@nodeset)", ctx);
-	if (res && res->type == XPATH_STRING && res->stringval && res->stringval[0])
-		snprintf(vm->numa_nodeset, sizeof(vm->numa_nodeset), "%s", (const char *)res->stringval);
-cleanup:
-	xmlXPathFreeObject(res);
-	xmlXPathFreeContext(ctx);
 	xmlFreeDoc(doc);
-	return rc;
+	return rc < 0 ? svff_err_set(err, ENOMEM, "out of memory") : 0;
 }

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "domxml.h"
 #include "evloop.h"
 #include "fakehost.h"
 #include "svff/host.h"
@@ -253,6 +254,49 @@ static void test_detach_checks(void **state)
 	assert_int_equal(svff_virt_find_vm(fx->virt, "vm-web")->n_hostdevs, 2);
 }
 
+/* What svff takes from a domain's XML, and what it leaves. */
+static void test_domxml(void **state)
+{
+	struct svff_vm vm = { .name = "vm1" };
+	struct svff_err err = { 0 };
+	const char *xml =
+		"<domain type='kvm'><name>vm1</name>"
+		"<numatune><memory mode='strict' nodeset='1'/></numatune>"
+		"<devices>"
+		"<hostdev mode='subsystem' type='pci' managed='yes'>"
+		"<source><address domain='0x0000' bus='0x01' slot='0x00' function='0x4'/></source>"
+		"<alias name='hostdev0'/></hostdev>"
+		"<hostdev mode='subsystem' type='usb'><source><vendor id='0x1'/></source></hostdev>"
+		"<hostdev mode='capabilities' type='pci'>"
+		"<source><address bus='0x02' slot='0x00' function='0x0'/></source></hostdev>"
+		"<hostdev mode='subsystem' type='pci'>"
+		"<source><address bus='0x1ff' slot='0x00' function='0x0'/></source></hostdev>"
+		"<hostdev mode='subsystem' type='pci' managed='no'>"
+		"<source><address bus='0x03' slot='0x02' function='0x1'/></source></hostdev>"
+		"</devices></domain>";
+
+	(void)state;
+	assert_int_equal(svff_domxml_read(xml, true, &vm, &err), 0);
+	assert_int_equal(vm.n_hostdevs, 2);
+	assert_string_equal(vm.hostdevs[0].bdf, "0000:01:00.4");
+	assert_string_equal(vm.hostdevs[0].alias, "hostdev0");
+	assert_true(vm.hostdevs[0].managed);
+	assert_true(vm.hostdevs[0].live);
+	assert_false(vm.hostdevs[0].config);
+	assert_string_equal(vm.hostdevs[1].bdf, "0000:03:02.1");
+	assert_false(vm.hostdevs[1].managed);
+	assert_string_equal(vm.numa_nodeset, "1");
+	/* the same device in the persistent definition: one entry, both marks */
+	assert_int_equal(svff_domxml_read(xml, false, &vm, &err), 0);
+	assert_int_equal(vm.n_hostdevs, 2);
+	assert_true(vm.hostdevs[0].live && vm.hostdevs[0].config);
+	free(vm.hostdevs);
+	/* not a domain, not XML */
+	assert_int_equal(svff_domxml_read("<network/>", true, &vm, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "vm1"));
+	assert_int_equal(svff_domxml_read("<domain", true, &vm, &err), -EINVAL);
+}
+
 static void test_hostdev_xml(void **state)
 {
 	struct svff_err err = { 0 };
@@ -280,6 +324,7 @@ static void test_bad_uri(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_domxml),
 		cmocka_unit_test(test_hostdev_xml),
 		cmocka_unit_test(test_bad_uri),
 		cmocka_unit_test_setup_teardown(test_inventory, setup, teardown),
