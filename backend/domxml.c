@@ -5,24 +5,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-
 #include "domxml.h"
+#include "virtlib.h"
+
+/* An attribute's value in the tree itself (no copy to free); NULL when
+ * absent. */
+static const char *prop(xmlNodePtr node, const char *name)
+{
+	for (xmlAttrPtr a = node->properties; a; a = a->next)
+		if (a->type == XML_ATTRIBUTE_NODE && !strcmp((const char *)a->name, name))
+			return a->children && a->children->type == XML_TEXT_NODE ?
+			       (const char *)a->children->content : "";
+	return NULL;
+}
 
 static long attr_num(xmlNodePtr node, const char *name)
 {
-	xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
+	const char *v = prop(node, name);
 	char *end;
 	long n;
 
 	if (!v)
 		return -1;
-	n = strtol((const char *)v, &end, 0);
-	if (*end || end == (char *)v)
-		n = -1;
-	xmlFree(v);
-	return n;
+	n = strtol(v, &end, 0);
+	return *end || end == v ? -1 : n;
 }
 
 int svff_vm_add_hostdev(struct svff_vm *vm, const char *bdf, const char *alias, bool managed, bool live)
@@ -58,16 +64,14 @@ int svff_vm_add_hostdev(struct svff_vm *vm, const char *bdf, const char *alias, 
 
 static bool is_elem(xmlNodePtr n, const char *name)
 {
-	return n->type == XML_ELEMENT_NODE && !xmlStrcmp(n->name, (const xmlChar *)name);
+	return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
 }
 
 static bool prop_is(xmlNodePtr n, const char *name, const char *value)
 {
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-	bool is = v && !xmlStrcmp(v, (const xmlChar *)value);
+	const char *v = prop(n, name);
 
-	xmlFree(v);
-	return is;
+	return v && !strcmp(v, value);
 }
 
 /* <hostdev mode='subsystem' type='pci'>: its source address and alias */
@@ -84,12 +88,8 @@ static int read_hostdev(xmlNodePtr hd, bool live, struct svff_vm *vm)
 			for (xmlNodePtr a = c->children; a; a = a->next)
 				if (is_elem(a, "address"))
 					addr = a;
-		} else if (is_elem(c, "alias")) {
-			xmlChar *n = xmlGetProp(c, (const xmlChar *)"name");
-
-			if (n)
-				snprintf(alias, sizeof(alias), "%s", (const char *)n);
-			xmlFree(n);
+		} else if (is_elem(c, "alias") && prop(c, "name")) {
+			snprintf(alias, sizeof(alias), "%s", prop(c, "name"));
 		}
 	}
 	if (!addr)
@@ -110,11 +110,15 @@ static int read_hostdev(xmlNodePtr hd, bool live, struct svff_vm *vm)
  * for each of a few hundred VMs cost more than parsing their XML. */
 int svff_domxml_read(const char *xml, bool live, struct svff_vm *vm, struct svff_err *err)
 {
-	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
-				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
-	int rc = 0;
+	xmlDocPtr doc;
+	xmlNodePtr root;
+	int rc = svff_virtlib_load(err);
 
+	if (rc < 0)
+		return rc;
+	doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
+			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root || !is_elem(root, "domain")) {
 		xmlFreeDoc(doc);
 		return svff_err_set(err, EINVAL, "domain %s: libvirt returned XML svff cannot parse", vm->name);
@@ -126,11 +130,10 @@ int svff_domxml_read(const char *xml, bool live, struct svff_vm *vm, struct svff
 					rc = read_hostdev(hd, live, vm);
 		} else if (is_elem(c, "numatune")) {
 			for (xmlNodePtr m = c->children; m; m = m->next) {
-				xmlChar *v = is_elem(m, "memory") ? xmlGetProp(m, (const xmlChar *)"nodeset") : NULL;
+				const char *v = is_elem(m, "memory") ? prop(m, "nodeset") : NULL;
 
 				if (v && v[0])
-					snprintf(vm->numa_nodeset, sizeof(vm->numa_nodeset), "%s", (const char *)v);
-				xmlFree(v);
+					snprintf(vm->numa_nodeset, sizeof(vm->numa_nodeset), "%s", v);
 			}
 		}
 	}

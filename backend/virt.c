@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/xmlerror.h>
 
 #include "domxml.h"
 #include "evloop.h"
@@ -407,6 +406,9 @@ static int connect_now(struct svff_virt *virt, struct svff_err *err)
 		return svff_err_prefix(err, "libvirt: cannot connect to %s: ", virt->uri);
 	svff_loop_attach_libvirt();
 	virSetErrorFunc(NULL, quiet_errors);
+	/* libvirt parses XML with libxml2, which prints its own warnings (its
+	 * handler is per thread: this one, and the main one in finish) */
+	xmlSetGenericErrorFunc(NULL, quiet_xml);
 	virt->conn = virt->read_only ? virConnectOpenReadOnly(virt->uri) : virConnectOpen(virt->uri);
 	if (!virt->conn)
 		return svff_err_set(err, ECONNREFUSED, "libvirt: cannot connect to %s: %s", virt->uri,
@@ -448,8 +450,6 @@ static struct svff_virt *virt_alloc(const char *uri, bool read_only)
 
 	if (!virt)
 		return NULL;
-	/* libvirt parses XML with libxml2, which prints its own warnings */
-	xmlSetGenericErrorFunc(NULL, quiet_xml);
 	virt->uri = strdup(uri ? uri : "qemu:///system");
 	virt->read_only = read_only;
 	virt->backoff_ms = BACKOFF_MIN_MS;
@@ -528,6 +528,8 @@ int svff_virt_finish(struct svff_virt_pending *p, struct svff_virt **out, struct
 	} else {
 		pthread_join(p->thread, NULL);
 		rc = p->rc;
+		if (rc == 0)
+			xmlSetGenericErrorFunc(NULL, quiet_xml);
 		if (rc < 0 && err)
 			*err = p->err;
 		free(p);

@@ -12,6 +12,9 @@ struct svff_virtlib svff_virtlib;
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static struct svff_err load_err;
+/* the libraries stay loaded for the life of the process, as linked ones
+ * would; their handles are kept so that nothing is lost */
+static void *lib_virt, *lib_qemu;
 
 static void *sym(void *lib, const char *soname, const char *name)
 {
@@ -26,25 +29,31 @@ static void *sym(void *lib, const char *soname, const char *name)
 static void load(void)
 {
 	struct svff_virtlib t = { 0 };
-	void *lib = dlopen("libvirt.so.0", RTLD_NOW | RTLD_LOCAL);
-	void *qemu = lib ? dlopen("libvirt-qemu.so.0", RTLD_NOW | RTLD_LOCAL) : NULL;
 
-	if (!lib || !qemu) {
+	lib_virt = dlopen("libvirt.so.0", RTLD_NOW | RTLD_LOCAL);
+	lib_qemu = lib_virt ? dlopen("libvirt-qemu.so.0", RTLD_NOW | RTLD_LOCAL) : NULL;
+
+	if (!lib_virt || !lib_qemu) {
 		svff_err_set(&load_err, ENOENT, "cannot load libvirt (%s); install it (Debian: libvirt0)", dlerror());
 		return;
 	}
 #define SVFF_VIRTLIB_SYM(f) \
 	if (!load_err.code) \
-		t.f = (__typeof__(t.f))sym(lib, "libvirt.so.0", #f);
+		t.f = (__typeof__(t.f))sym(lib_virt, "libvirt.so.0", #f);
 	SVFF_VIRTLIB_FUNCS(SVFF_VIRTLIB_SYM)
 #undef SVFF_VIRTLIB_SYM
 #define SVFF_VIRTLIB_SYM(f) \
 	if (!load_err.code) \
-		t.f = (__typeof__(t.f))sym(qemu, "libvirt-qemu.so.0", #f);
+		t.f = (__typeof__(t.f))sym(lib_qemu, "libvirt-qemu.so.0", #f);
 	SVFF_VIRTLIB_QEMU_FUNCS(SVFF_VIRTLIB_SYM)
 #undef SVFF_VIRTLIB_SYM
-	/* the libraries stay loaded for the life of the process, as linked
-	 * ones would */
+	/* libxml2 is libvirt's dependency: dlsym on libvirt's handle finds
+	 * it (a dlopen of its own would be a second reference to free) */
+#define SVFF_VIRTLIB_SYM(f) \
+	if (!load_err.code) \
+		t.f = (__typeof__(t.f))sym(lib_virt, "libvirt.so.0 (libxml2)", #f);
+	SVFF_VIRTLIB_XML_FUNCS(SVFF_VIRTLIB_SYM)
+#undef SVFF_VIRTLIB_SYM
 	if (!load_err.code)
 		svff_virtlib = t;
 }

@@ -1,4 +1,4 @@
-/* svff — libvirt, loaded when svff first connects.
+/* svff — libvirt (and libxml2, for its XML), loaded when svff first connects.
  *
  * libvirt and the 50 libraries it pulls in (TLS, SSH, GLib, ICU, ...) take
  * longer to map and relocate than svff takes to scan a host of a thousand
@@ -14,6 +14,9 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/libvirt-qemu.h>
 #include <libvirt/virterror.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 
 #include "svff/error.h"
 
@@ -28,11 +31,14 @@
 	X(virDomainSuspend) X(virEventRegisterImpl) X(virGetLastError) X(virGetLastErrorMessage) \
 	X(virResetLastError) X(virSetErrorFunc)
 #define SVFF_VIRTLIB_QEMU_FUNCS(X) X(virDomainQemuMonitorCommand)
+#define SVFF_VIRTLIB_XML_FUNCS(X) \
+	X(xmlDocGetRootElement) X(xmlFreeDoc) X(xmlReadMemory) X(xmlSetGenericErrorFunc)
 
 struct svff_virtlib {
 #define SVFF_VIRTLIB_MEMBER(f) __typeof__(f) *f;
 	SVFF_VIRTLIB_FUNCS(SVFF_VIRTLIB_MEMBER)
 	SVFF_VIRTLIB_QEMU_FUNCS(SVFF_VIRTLIB_MEMBER)
+	SVFF_VIRTLIB_XML_FUNCS(SVFF_VIRTLIB_MEMBER)
 #undef SVFF_VIRTLIB_MEMBER
 };
 extern struct svff_virtlib svff_virtlib;
@@ -71,6 +77,10 @@ int svff_virtlib_load(struct svff_err *err);
 #define virResetLastError (*svff_virtlib.virResetLastError)
 #define virSetErrorFunc (*svff_virtlib.virSetErrorFunc)
 #define virDomainQemuMonitorCommand (*svff_virtlib.virDomainQemuMonitorCommand)
+#define xmlDocGetRootElement (*svff_virtlib.xmlDocGetRootElement)
+#define xmlFreeDoc (*svff_virtlib.xmlFreeDoc)
+#define xmlReadMemory (*svff_virtlib.xmlReadMemory)
+#define xmlSetGenericErrorFunc (*svff_virtlib.xmlSetGenericErrorFunc)
 #endif
 
 #endif
