@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libudev.h>
 #include <pci/pci.h>
 
 #include "pci.h"
@@ -24,8 +25,13 @@
 
 struct svff_pci {
 	struct pci_access *acc;
-	/* pci.ids loads in a thread while the host is scanned (20 ms of a
-	 * cold start), on an access of its own so the scan's goes on */
+	/* Names come from udev's hardware database, as lspci's do: a
+	 * memory-mapped index, where pci.ids is parsed whole (20 ms, 2 MB).
+	 * Without it, pci.ids loads in a thread while the host is scanned, on
+	 * an access of its own so the scan's goes on. */
+	struct udev *udev;
+	struct udev_hwdb *hwdb;
+	int hwdb_state;			/* 0 not tried, 1 open, -1 none */
 	struct pci_access *names;
 	pthread_t loader;
 	bool loading;
@@ -141,6 +147,8 @@ void svff_pci_free(struct svff_pci *pci)
 	names_wait(pci);
 	if (pci->names)
 		pci_cleanup(pci->names);
+	udev_hwdb_unref(pci->hwdb);
+	udev_unref(pci->udev);
 	pci_cleanup(pci->acc);
 	free(pci);
 }
@@ -158,9 +166,61 @@ static void *names_load(void *data)
 	return NULL;
 }
 
+static bool use_hwdb = true;
+
+void svff_pci_use_hwdb(bool use)
+{
+	use_hwdb = use;
+}
+
+static bool hwdb_open(struct svff_pci *pci)
+{
+	if (pci->hwdb_state == 0 && !use_hwdb)
+		pci->hwdb_state = -1;
+	if (pci->hwdb_state == 0) {
+		pci->udev = udev_new();
+		pci->hwdb = pci->udev ? udev_hwdb_new(pci->udev) : NULL;
+		pci->hwdb_state = pci->hwdb ? 1 : -1;
+	}
+	return pci->hwdb_state > 0;
+}
+
+/* The database's answer for key at modalias, into buf ("" when none). */
+static void hwdb_get(struct svff_pci *pci, const char *modalias, const char *key, char *buf, size_t len)
+{
+	struct udev_list_entry *e;
+
+	buf[0] = '\0';
+	udev_list_entry_foreach(e, udev_hwdb_get_properties_list_entry(pci->hwdb, modalias, 0))
+		if (!strcmp(udev_list_entry_get_name(e), key))
+			snprintf(buf, len, "%s", udev_list_entry_get_value(e));
+}
+
+/* As libpci's lookups: the device's own name (not its subsystem's), the
+ * subclass's name or else the class's.  False when the database does not
+ * know the vendor: pci.ids may. */
+static bool hwdb_names(struct svff_pci *pci, struct svff_function *fn)
+{
+	char m[96];
+
+	snprintf(m, sizeof(m), "pci:v%08lXd%08lX", fn->vendor, fn->device);
+	hwdb_get(pci, m, "ID_VENDOR_FROM_DATABASE", fn->vendor_name, sizeof(fn->vendor_name));
+	if (!fn->vendor_name[0])
+		return false;
+	hwdb_get(pci, m, "ID_MODEL_FROM_DATABASE", fn->device_name, sizeof(fn->device_name));
+	if (fn->class_code >= 0) {
+		snprintf(m, sizeof(m), "pci:v00000000d00000000sv00000000sd00000000bc%02lXsc%02lXi%02lX",
+			 (fn->class_code >> 16) & 0xff, (fn->class_code >> 8) & 0xff, fn->class_code & 0xff);
+		hwdb_get(pci, m, "ID_PCI_SUBCLASS_FROM_DATABASE", fn->class_name, sizeof(fn->class_name));
+		if (!fn->class_name[0])
+			hwdb_get(pci, m, "ID_PCI_CLASS_FROM_DATABASE", fn->class_name, sizeof(fn->class_name));
+	}
+	return true;
+}
+
 void svff_pci_prefetch_names(struct svff_pci *pci)
 {
-	if (pci->no_names || pci->names)
+	if (pci->no_names || pci->names || hwdb_open(pci))
 		return;
 	pci->names = access_new(pci->sysfs_path);
 	if (pci->names && pthread_create(&pci->loader, NULL, names_load, pci->names) == 0)
@@ -247,6 +307,8 @@ void svff_pci_name(struct svff_pci *pci, struct svff_function *fn)
 		memcpy(fn->class_name, pci->last.class_name, sizeof(fn->class_name));
 		return;
 	}
+	if (fn->vendor >= 0 && fn->device >= 0 && hwdb_open(pci) && hwdb_names(pci, fn))
+		goto remember;
 	names_wait(pci);
 	acc = pci->names ? pci->names : pci->acc;
 	guard = &jb;
@@ -264,6 +326,7 @@ void svff_pci_name(struct svff_pci *pci, struct svff_function *fn)
 		lookup(acc, fn->class_name, sizeof(fn->class_name), PCI_LOOKUP_CLASS,
 		       (int)(fn->class_code >> 8), 0, 0, 0);
 	guard = NULL;
+remember:
 	pci->last.vendor = fn->vendor;
 	pci->last.device = fn->device;
 	pci->last.class_code = fn->class_code;

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "fakehost.h"
+#include "pci.h"
 #include "svff/host.h"
 #include "testutil.h"
 
@@ -177,6 +178,34 @@ static void test_config_and_sysfs(void **state)
 	assert_int_equal(fn(fx, "0000:01:00.1")->sriov.vf_offset, 77);
 	assert_int_equal(fn(fx, "0000:01:00.1")->sriov.num_vfs, 2);
 	assert_true(warned(fx, "0000:01:00.1/config", "cannot read config space"));
+}
+
+/* Names from udev's hardware database and from pci.ids agree (where the
+ * machine has no database both scans read pci.ids). */
+static void test_names_both_sources(void **state)
+{
+	struct fx *fx = *state;
+	struct svff_err err = { 0 };
+	struct svff_host *ids;
+	size_t named = 0;
+
+	svff_pci_use_hwdb(false);
+	assert_int_equal(svff_host_new(fx->root, &ids, &err), 0);
+	assert_int_equal(svff_host_scan(ids, &err), 0);
+	svff_pci_use_hwdb(true);
+	assert_int_equal(svff_host_n_functions(ids), svff_host_n_functions(fx->host));
+	for (size_t i = 0; i < svff_host_n_functions(ids); i++) {
+		const struct svff_function *a = svff_host_function(fx->host, i), *b = svff_host_function(ids, i);
+
+		assert_string_equal(a->name, b->name);
+		assert_string_equal(a->vendor_name, b->vendor_name);
+		assert_string_equal(a->device_name, b->device_name);
+		assert_string_equal(a->class_name, b->class_name);
+		named += b->vendor_name[0] && b->class_name[0];
+	}
+	/* pci.ids knows Xilinx, Intel and the bridges of the fixture */
+	assert_true(named >= svff_host_n_functions(ids) - 1);
+	svff_host_free(ids);
 }
 
 static void test_broken(void **state)
@@ -347,6 +376,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vfs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_and_sysfs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_names_both_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken, setup_broken, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_mandatory_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_vfs_appear, setup, teardown),
