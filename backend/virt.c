@@ -2,9 +2,13 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 
 #include "domxml.h"
@@ -38,7 +42,20 @@ struct svff_virt {
 	const struct svff_vmm_ops *vmm;
 	void *vmm_data;
 	struct svff_vfpause *pause;
+	/* Connected in a thread (svff_virt_start), the VMs are the thread's
+	 * until svff_virt_finish hands them over; an event the main loop
+	 * dispatches before that is noted, and the VMs re-read at the
+	 * handover. */
+	bool handed;
+	bool missed, missed_close;
 };
+
+static bool early(struct svff_virt *virt)
+{
+	if (!virt->handed)
+		virt->missed = true;
+	return !virt->handed;
+}
 
 /* libvirt prints errors to stderr unless told otherwise; that would tear
  * the console.  Errors are fetched with virGetLastErrorMessage instead. */
@@ -271,7 +288,8 @@ static int on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int det
 {
 	(void)conn;
 	(void)detail;
-	refresh_dom(opaque, dom, lifecycle_name(event));
+	if (!early(opaque))
+		refresh_dom(opaque, dom, lifecycle_name(event));
 	return 0;
 }
 
@@ -280,6 +298,8 @@ static void on_device(struct svff_virt *virt, virDomainPtr dom, const char *alia
 {
 	const char *name = virDomainGetName(dom);
 
+	if (early(virt))
+		return;
 	if (what == SVFF_VM_DEVICE_REMOVED) {
 		size_t i;
 
@@ -339,6 +359,10 @@ static void on_close(virConnectPtr conn, int reason, void *opaque)
 
 	(void)conn;
 	(void)reason;
+	if (!virt->handed) {
+		virt->missed_close = true;
+		return;
+	}
 	/* Keep the last known VMs, marked stale, until the resync. */
 	for (size_t i = 0; i < virt->n_vms; i++)
 		virt->vms[i].stale = true;
@@ -473,6 +497,7 @@ int svff_virt_new(const char *uri, bool read_only, struct svff_virt **out, struc
 		svff_virt_free(virt);
 		return rc;
 	}
+	virt->handed = true;
 	*out = virt;
 	return 0;
 }
@@ -482,19 +507,33 @@ int svff_virt_new(const char *uri, bool read_only, struct svff_virt **out, struc
 struct svff_virt_pending {
 	pthread_t thread;
 	bool started;
+	atomic_bool done;
+	int done_fd;			/* eventfd, written when the thread ends */
 	struct svff_virt *virt;
 	int rc;
 	struct svff_err err;		/* libvirt's error is per thread: taken here */
 };
 
 /* The whole connection, VMs read and events subscribed: the events are
- * dispatched by the main loop, which runs only after svff_virt_finish. */
+ * dispatched by the main loop, whose callbacks for them run only once
+ * svff_virt_finish has handed the connection over (its listener is set
+ * after that). */
 static void *open_thread(void *data)
 {
 	struct svff_virt_pending *p = data;
+	uint64_t one = 1;
 
 	p->rc = connect_now(p->virt, &p->err);
+	atomic_store(&p->done, true);
+	if (write(p->done_fd, &one, sizeof(one)) < 0) {
+		/* an eventfd write fails only on overflow: cannot happen once */
+	}
 	return NULL;
+}
+
+int svff_virt_pending_fd(const struct svff_virt_pending *p)
+{
+	return p && p->started ? p->done_fd : -1;
 }
 
 struct svff_virt_pending *svff_virt_start(const char *uri, bool read_only)
@@ -509,7 +548,8 @@ struct svff_virt_pending *svff_virt_start(const char *uri, bool read_only)
 		return NULL;
 	}
 	/* without a thread, svff_virt_finish connects itself */
-	p->started = pthread_create(&p->thread, NULL, open_thread, p) == 0;
+	p->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	p->started = p->done_fd >= 0 && pthread_create(&p->thread, NULL, open_thread, p) == 0;
 	return p;
 }
 
@@ -523,7 +563,6 @@ int svff_virt_finish(struct svff_virt_pending *p, struct svff_virt **out, struct
 		return svff_err_set(err, ENOMEM, "out of memory");
 	virt = p->virt;
 	if (!p->started) {
-		free(p);
 		rc = connect_now(virt, err);
 	} else {
 		pthread_join(p->thread, NULL);
@@ -532,11 +571,23 @@ int svff_virt_finish(struct svff_virt_pending *p, struct svff_virt **out, struct
 			xmlSetGenericErrorFunc(NULL, quiet_xml);
 		if (rc < 0 && err)
 			*err = p->err;
-		free(p);
 	}
+	if (p->done_fd >= 0)
+		close(p->done_fd);
+	free(p);
 	if (rc < 0) {
 		svff_virt_free(virt);
 		return rc;
+	}
+	virt->handed = true;
+	if (virt->missed_close) {
+		for (size_t i = 0; i < virt->n_vms; i++)
+			virt->vms[i].stale = true;
+		schedule_reconnect(virt);
+	} else if (virt->missed) {
+		struct svff_err e = { 0 };
+
+		read_all(virt, &e);	/* a failure here shows as the next event's */
 	}
 	*out = virt;
 	return 0;
@@ -723,8 +774,14 @@ void svff_virt_cancel(struct svff_virt_pending *p)
 {
 	if (!p)
 		return;
+	if (p->started && !atomic_load(&p->done)) {
+		pthread_detach(p->thread);
+		return;
+	}
 	if (p->started)
 		pthread_join(p->thread, NULL);
+	if (p->done_fd >= 0)
+		close(p->done_fd);
 	svff_virt_free(p->virt);
 	free(p);
 }

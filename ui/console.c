@@ -39,6 +39,7 @@ struct ui_console {
 	void *ctx;
 	const struct svff_host *host;
 	const struct svff_virt *virt;
+	char connecting[256];		/* the URI libvirt is being asked at, until it answers */
 	struct ui_pane panes[P_COUNT];
 	int focus;
 	enum mode mode;
@@ -203,7 +204,15 @@ void ui_console_set_model(struct ui_console *c, const struct svff_host *host,
 {
 	c->host = host;
 	c->virt = virt;
+	if (virt)
+		c->connecting[0] = '\0';
 	ui_console_model_changed(c);
+}
+
+void ui_console_set_connecting(struct ui_console *c, const char *uri)
+{
+	snprintf(c->connecting, sizeof(c->connecting), "%s", uri ? uri : "");
+	c->dirty = true;
 }
 
 void ui_console_model_changed(struct ui_console *c)
@@ -384,6 +393,7 @@ static void draw_pane(struct ui_console *c, int idx, const char *title)
 	}
 	if (!l->n_shown && idx != P_LOG && idx != P_DETAILS)
 		put(y0, p->x + 2, p->w - 4, style(c, SVFF_EL_VM_OFF),
+		    idx == P_VMS && !c->virt && c->connecting[0] ? "(connecting to libvirt...)" :
 		    idx == P_VMS && !c->virt ? "(no libvirt connection)" :
 		    l->filter[0] ? "(nothing matches the filter)" :
 		    idx == P_PFS ? "(select a card)" : idx == P_VFS ? "(no VFs: select a PF with VFs)" : "(none)");
@@ -425,13 +435,14 @@ static void draw_details(struct ui_console *c)
 static void draw_header(struct ui_console *c)
 {
 	char line[512];
-	const char *uri = c->virt ? svff_virt_uri(c->virt) : "none";
+	const char *uri = c->virt ? svff_virt_uri(c->virt) : c->connecting[0] ? c->connecting : "none";
 	bool up = c->virt && svff_virt_connected(c->virt);
 	int x;
 
 	fill(0, 0, COLS, style(c, SVFF_EL_STATUS_BAR));
 	snprintf(line, sizeof(line), " svff %s | libvirt %s: %s | host: %s", PACKAGE_VERSION,
-		 !c->virt ? "not connected" : up ? "connected" : "reconnecting", uri, c->set.host_label);
+		 c->connecting[0] ? "connecting" : !c->virt ? "not connected" : up ? "connected" : "reconnecting",
+		 uri, c->set.host_label);
 	put(0, 0, COLS, style(c, SVFF_EL_STATUS_BAR), line);
 	x = COLS;
 	if (c->set.demo) {

@@ -50,6 +50,9 @@ void ui_console_free(struct ui_console *c);	/* restores the terminal */
 
 void ui_console_set_model(struct ui_console *c, const struct svff_host *host,
 			  const struct svff_virt *virt);
+/* libvirt is being asked at uri (the VM pane says so) until a model with
+ * VMs is set; NULL: no longer (it failed). */
+void ui_console_set_connecting(struct ui_console *c, const char *uri);
 /* The model changed: rebuild rows on the next draw. */
 void ui_console_model_changed(struct ui_console *c);
 void ui_console_log(struct ui_console *c, enum ui_level level, const char *fmt, ...)

@@ -57,14 +57,20 @@ typedef void (*svff_virt_listener)(struct svff_virt *virt, enum svff_vm_change w
 int svff_virt_new(const char *uri, bool read_only, struct svff_virt **out, struct svff_err *err);
 void svff_virt_free(struct svff_virt *virt);
 
-/* The same in two halves, so that libvirt's connection (its driver's
- * start-up takes tens of milliseconds) overlaps the host scan: start
- * opens the connection in a thread, finish waits for it, then subscribes
- * and reads the VMs in the calling thread.  finish always consumes p. */
+/* The same in two halves, so that libvirt's connection (loading libvirt,
+ * its driver's start-up, reading the VMs: tens of milliseconds, or as long
+ * as a hung libvirtd makes it) overlaps the host scan and the console:
+ * start connects, subscribes and reads the VMs in a thread; finish waits
+ * for it.  finish always consumes p. */
 struct svff_virt_pending;
 struct svff_virt_pending *svff_virt_start(const char *uri, bool read_only);
+/* Becomes readable when the thread is done (poll it, then finish without
+ * waiting); -1 when there is no thread (finish connects there and then). */
+int svff_virt_pending_fd(const struct svff_virt_pending *p);
 int svff_virt_finish(struct svff_virt_pending *p, struct svff_virt **out, struct svff_err *err);
-/* Waits for the thread and drops the connection (error paths). */
+/* Drops the connection (error paths, quitting).  A thread still inside
+ * libvirt is left to the process's exit, with what it holds: quitting does
+ * not wait for a libvirtd that does not answer. */
 void svff_virt_cancel(struct svff_virt_pending *p);
 
 const char *svff_virt_uri(const struct svff_virt *virt);
