@@ -255,31 +255,34 @@ long svff_sysfs_read_bin(const struct svff_sysfs *sys, const char *rel, void *bu
 	return n < 0 ? open_error(sys, rel, (int)n, err) : n;
 }
 
-/* n bytes read into buf (which has room for one more) made a line of text. */
-static int text_finish(const struct svff_sysfs *sys, const char *rel, char *buf, long n,
-		       struct svff_err *err)
+/* n bytes read into buf (which has room for one more) made a line of
+ * text; false when they hold a NUL (binary).  No path is needed unless it
+ * fails: a scan reads thousands of attributes. */
+static bool text_trim(char *buf, long n)
 {
 	buf[n] = '\0';
-	if (memchr(buf, '\0', (size_t)n)) {
-		char abs[PATH_MAX];
-
-		return svff_err_set(err, EINVAL, "%s: binary data where text was expected",
-				    svff_sysfs_abs(sys, rel, abs, sizeof(abs)));
-	}
+	if (memchr(buf, '\0', (size_t)n))
+		return false;
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
-	return 0;
+	return true;
 }
 
-static int number_finish(const struct svff_sysfs *sys, const char *rel, const char *buf, long *out,
-			 struct svff_err *err)
+static int binary_error(const struct svff_sysfs *sys, const char *rel, struct svff_err *err)
 {
 	char abs[PATH_MAX];
 
-	if (svff_parse_long(buf, out) < 0)
-		return svff_err_set(err, EINVAL, "%s: expected a number, found '%.32s'",
-				    svff_sysfs_abs(sys, rel, abs, sizeof(abs)), buf);
-	return 0;
+	return svff_err_set(err, EINVAL, "%s: binary data where text was expected",
+			    svff_sysfs_abs(sys, rel, abs, sizeof(abs)));
+}
+
+static int number_error(const struct svff_sysfs *sys, const char *rel, const char *buf,
+			struct svff_err *err)
+{
+	char abs[PATH_MAX];
+
+	return svff_err_set(err, EINVAL, "%s: expected a number, found '%.32s'",
+			    svff_sysfs_abs(sys, rel, abs, sizeof(abs)), buf);
 }
 
 int svff_sysfs_read(const struct svff_sysfs *sys, const char *rel, char *buf,
@@ -292,7 +295,7 @@ int svff_sysfs_read(const struct svff_sysfs *sys, const char *rel, char *buf,
 	n = svff_sysfs_read_bin(sys, rel, buf, len - 1, err);
 	if (n < 0)
 		return (int)n;
-	return text_finish(sys, rel, buf, n, err);
+	return text_trim(buf, n) ? 0 : binary_error(sys, rel, err);
 }
 
 int svff_sysfs_read_long(const struct svff_sysfs *sys, const char *rel, long *out,
@@ -301,15 +304,23 @@ int svff_sysfs_read_long(const struct svff_sysfs *sys, const char *rel, long *ou
 	char buf[64];
 	int rc = svff_sysfs_read(sys, rel, buf, sizeof(buf), err);
 
-	return rc < 0 ? rc : number_finish(sys, rel, buf, out, err);
+	if (rc < 0)
+		return rc;
+	return svff_parse_long(buf, out) < 0 ? number_error(sys, rel, buf, err) : 0;
 }
 
-/* The basename of a link's target, in buf; the folder above it in parent
- * (when asked for). */
-static int link_base(const struct svff_sysfs *sys, const char *rel, char *target, ssize_t n,
-		     char *buf, size_t len, char *parent, size_t plen, struct svff_err *err)
+static int link_too_long(const struct svff_sysfs *sys, const char *rel, struct svff_err *err)
 {
 	char abs[PATH_MAX];
+
+	return svff_err_set(err, ENAMETOOLONG, "%s: link target name too long",
+			    svff_sysfs_abs(sys, rel, abs, sizeof(abs)));
+}
+
+/* The basename of a link's target (n bytes in target), in buf; the folder
+ * above it in parent (when asked for).  False when buf is too short. */
+static bool link_base(char *target, ssize_t n, char *buf, size_t len, char *parent, size_t plen)
+{
 	char *base;
 
 	target[n] = '\0';
@@ -317,8 +328,7 @@ static int link_base(const struct svff_sysfs *sys, const char *rel, char *target
 		target[--n] = '\0';
 	base = strrchr(target, '/');
 	if (strlen(base ? base + 1 : target) >= len)
-		return svff_err_set(err, ENAMETOOLONG, "%s: link target name too long",
-				    svff_sysfs_abs(sys, rel, abs, sizeof(abs)));
+		return false;
 	strcpy(buf, base ? base + 1 : target);
 	if (parent) {
 		const char *up;
@@ -328,7 +338,7 @@ static int link_base(const struct svff_sysfs *sys, const char *rel, char *target
 		up = base ? strrchr(target, '/') : NULL;
 		snprintf(parent, plen, "%s", !base ? "" : up ? up + 1 : target);
 	}
-	return 0;
+	return true;
 }
 
 int svff_sysfs_link_name(const struct svff_sysfs *sys, const char *rel, char *buf,
@@ -356,7 +366,7 @@ int svff_sysfs_link_name(const struct svff_sysfs *sys, const char *rel, char *bu
 		return open_error(sys, rel, fd, err);
 	}
 	close(fd);
-	return link_base(sys, rel, target, n, buf, len, NULL, 0, err);
+	return link_base(target, n, buf, len, NULL, 0) ? 0 : link_too_long(sys, rel, err);
 }
 
 /* ---- a folder held open ------------------------------------------------------ */
@@ -441,14 +451,7 @@ int svff_sysfs_dir_read(const struct svff_sysfs_dir *dir, const char *name, char
 	n = read_fd(fd, buf, len - 1);
 	if (n < 0)
 		return open_error(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), (int)n, err);
-	/* the common case, text, needs no path */
-	buf[n] = '\0';
-	if (!memchr(buf, '\0', (size_t)n)) {
-		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-			buf[--n] = '\0';
-		return 0;
-	}
-	return text_finish(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), buf, n, err);
+	return text_trim(buf, n) ? 0 : binary_error(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), err);
 }
 
 int svff_sysfs_dir_read_long(const struct svff_sysfs_dir *dir, const char *name, long *out,
@@ -459,9 +462,9 @@ int svff_sysfs_dir_read_long(const struct svff_sysfs_dir *dir, const char *name,
 
 	if (rc < 0)
 		return rc;
-	if (svff_parse_long(buf, out) == 0)
-		return 0;
-	return number_finish(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), buf, out, err);
+	if (svff_parse_long(buf, out) < 0)
+		return number_error(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), buf, err);
+	return 0;
 }
 
 int svff_sysfs_dir_link_name(const struct svff_sysfs_dir *dir, const char *name, char *buf,
@@ -493,7 +496,9 @@ int svff_sysfs_dir_link_name(const struct svff_sysfs_dir *dir, const char *name,
 				    svff_sysfs_abs(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), abs,
 						   sizeof(abs)), dir->sys->root);
 	}
-	return link_base(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), target, n, buf, len, parent, plen, err);
+	if (!link_base(target, n, buf, len, parent, plen))
+		return link_too_long(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), err);
+	return 0;
 }
 
 void svff_sysfs_set_write_hook(struct svff_sysfs *sys, svff_sysfs_write_hook hook, void *data)
