@@ -536,6 +536,11 @@ int svff_virt_pending_fd(const struct svff_virt_pending *p)
 	return p && p->started ? p->done_fd : -1;
 }
 
+const char *svff_virt_pending_uri(const struct svff_virt_pending *p)
+{
+	return p->virt->uri;
+}
+
 struct svff_virt_pending *svff_virt_start(const char *uri, bool read_only)
 {
 	struct svff_virt_pending *p = calloc(1, sizeof(*p));

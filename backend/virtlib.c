@@ -29,6 +29,8 @@ static void *sym(void *lib, const char *soname, const char *name)
 static void load(void)
 {
 	struct svff_virtlib t = { 0 };
+	const char *soname;
+	void *from;
 
 	lib_virt = dlopen("libvirt.so.0", RTLD_NOW | RTLD_LOCAL);
 	lib_qemu = lib_virt ? dlopen("libvirt-qemu.so.0", RTLD_NOW | RTLD_LOCAL) : NULL;
@@ -37,22 +39,18 @@ static void load(void)
 		svff_err_set(&load_err, ENOENT, "cannot load libvirt (%s); install it (Debian: libvirt0)", dlerror());
 		return;
 	}
-#define SVFF_VIRTLIB_SYM(f) \
-	if (!load_err.code) \
-		t.f = (__typeof__(t.f))sym(lib_virt, "libvirt.so.0", #f);
-	SVFF_VIRTLIB_FUNCS(SVFF_VIRTLIB_SYM)
-#undef SVFF_VIRTLIB_SYM
-#define SVFF_VIRTLIB_SYM(f) \
-	if (!load_err.code) \
-		t.f = (__typeof__(t.f))sym(lib_qemu, "libvirt-qemu.so.0", #f);
-	SVFF_VIRTLIB_QEMU_FUNCS(SVFF_VIRTLIB_SYM)
-#undef SVFF_VIRTLIB_SYM
 	/* libxml2 is libvirt's dependency: dlsym on libvirt's handle finds
 	 * it (a dlopen of its own would be a second reference to free) */
+	from = lib_virt;
+	soname = "libvirt.so.0";
 #define SVFF_VIRTLIB_SYM(f) \
 	if (!load_err.code) \
-		t.f = (__typeof__(t.f))sym(lib_virt, "libvirt.so.0 (libxml2)", #f);
+		t.f = (__typeof__(t.f))sym(from, soname, #f);
+	SVFF_VIRTLIB_FUNCS(SVFF_VIRTLIB_SYM)
 	SVFF_VIRTLIB_XML_FUNCS(SVFF_VIRTLIB_SYM)
+	from = lib_qemu;
+	soname = "libvirt-qemu.so.0";
+	SVFF_VIRTLIB_QEMU_FUNCS(SVFF_VIRTLIB_SYM)
 #undef SVFF_VIRTLIB_SYM
 	if (!load_err.code)
 		svff_virtlib = t;

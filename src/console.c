@@ -543,8 +543,6 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 		goto cleanup;
 	}
 	ui_console_set_model(app.ui, app.host, NULL);
-	if (app.pending && svff_virt_pending_fd(app.pending) >= 0)
-		ui_console_set_connecting(app.ui, uri ? uri : "qemu:///system");
 	for (size_t i = 0; i < cfg->n_keys; i++) {
 		char msg[400];
 
@@ -567,21 +565,20 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 		ui_console_log(app.ui, UI_WARNING, "%s", svff_host_warnings(app.host)->items[i]);
 	for (size_t i = 0; i < cfg->warnings.len; i++)
 		ui_console_log(app.ui, UI_WARNING, "%s", cfg->warnings.items[i]);
-	/* without a thread (or without memory for one) libvirt is waited for here */
-	if (!app.pending || svff_virt_pending_fd(app.pending) < 0)
-		virt_arrived(&app);
-	else
-		app.pending_watch = svff_loop_add_fd(svff_virt_pending_fd(app.pending), POLLIN, on_virt_ready,
-						     &app, NULL);
 	/* The first frame waits for libvirt a little: in the usual case one
 	 * complete frame (two would cost the terminal a redraw and the start
 	 * 15-30 ms on two cores), from a libvirtd that does not answer the
-	 * hardware after CONNECT_WAIT_MS, with the VMs "connecting". */
-	if (app.pending_watch > 0) {
+	 * hardware after CONNECT_WAIT_MS, with the VMs "connecting".  Without
+	 * a thread (or memory for one) libvirt is waited for here. */
+	{
 		struct pollfd pfd = { .fd = svff_virt_pending_fd(app.pending), .events = POLLIN };
 
-		if (poll(&pfd, 1, CONNECT_WAIT_MS) > 0)
+		if (pfd.fd < 0 || poll(&pfd, 1, CONNECT_WAIT_MS) > 0) {
 			virt_arrived(&app);
+		} else {
+			ui_console_set_connecting(app.ui, svff_virt_pending_uri(app.pending));
+			app.pending_watch = svff_loop_add_fd(pfd.fd, POLLIN, on_virt_ready, &app, NULL);
+		}
 	}
 	if (opts->demo)
 		ui_console_log(app.ui, UI_INFO, "DEMO: a simulated host and libvirt's test driver in %s (removed on "

@@ -67,6 +67,8 @@ struct svff_virt_pending *svff_virt_start(const char *uri, bool read_only);
 /* Becomes readable when the thread is done (poll it, then finish without
  * waiting); -1 when there is no thread (finish connects there and then). */
 int svff_virt_pending_fd(const struct svff_virt_pending *p);
+/* The URI being connected to (the default filled in). */
+const char *svff_virt_pending_uri(const struct svff_virt_pending *p);
 int svff_virt_finish(struct svff_virt_pending *p, struct svff_virt **out, struct svff_err *err);
 /* Drops the connection (error paths, quitting).  A thread still inside
  * libvirt is left to the process's exit, with what it holds: quitting does
