@@ -23,10 +23,12 @@ libncurses-dev libvirt-dev libpci-dev pci.ids libudev-dev libconfig-dev libjson-
 # virt-xml-validate (libvirt-clients), for the real-QEMU and libvirtd
 # tests QEMU and the libvirt daemon with its QEMU driver, and for the
 # real-kernel lab (tests/check-kernel) a Debian kernel, a static busybox
-# and cpio for its initramfs.
+# and cpio for its initramfs, and what qemu/build needs to build the SVFF
+# QEMU (Debian's qemu source with the device_pause patches).
 TEST_PKGS="libcmocka-dev umockdev libumockdev-dev tmux valgrind pciutils jq libvirt-clients
 qemu-system-x86 libvirt-daemon-system libvirt-daemon-driver-qemu
-linux-image-amd64 busybox-static cpio"
+linux-image-amd64 busybox-static cpio
+dpkg-dev python3 meson ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev flex bison"
 
 want="$PKGS"
 [ "$mode" = check ] && want="$want $TEST_PKGS"
