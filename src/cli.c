@@ -18,15 +18,15 @@
 #include <json-c/json.h>
 
 #include "cli.h"
-#include "console.h"
+#include "console_mode.h"
 #include "status.h"
 #include "svff/config.h"
-#include "svff/demolab.h"
+#include "lab/demolab.h"
 #include "svff/devevent.h"
 #include "svff/ops.h"
 #include "svff/qdma.h"
 #include "../backend/host_internal.h"
-#include "../backend/kmodel.h"
+#include "lab/kmodel.h"
 #include "svff/host.h"
 #include "svff/virt.h"
 #include "../backend/evloop.h"

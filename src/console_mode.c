@@ -13,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "console.h"
-#include "svff/demolab.h"
+#include "console_mode.h"
+#include "lab/demolab.h"
 #include "svff/devevent.h"
 #include "svff/ops.h"
 #include "svff/qdma.h"
@@ -22,9 +22,9 @@
 #include "svff/theme.h"
 #include "svff/virt.h"
 #include "../backend/evloop.h"
-#include "../backend/fifo_source.h"
+#include "lab/fifo_source.h"
 #include "../backend/host_internal.h"
-#include "../backend/kmodel.h"
+#include "lab/kmodel.h"
 #include "../backend/udev.h"
 #include "../ui/console.h"
 #include "script.h"

@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "script.h"
-#include "svff/demolab.h"
+#include "lab/demolab.h"
 
 static void usage(FILE *out)
 {

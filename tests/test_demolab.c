@@ -20,9 +20,9 @@
 
 #include "evloop.h"
 #include "host_internal.h"
-#include "kmodel.h"
+#include "lab/kmodel.h"
 #include "svff/config.h"
-#include "svff/demolab.h"
+#include "lab/demolab.h"
 #include "svff/ops.h"
 #include "svff/virt.h"
 #include "testutil.h"

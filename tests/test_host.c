@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "fakehost.h"
+#include "lab/fakehost.h"
 #include "pci.h"
 #include "svff/host.h"
 #include "testutil.h"

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "host_internal.h"
-#include "kmodel.h"
+#include "lab/kmodel.h"
 #include "svff/config.h"
 #include "svff/ops.h"
 #include "testutil.h"

@@ -18,7 +18,7 @@
 
 #include "evloop.h"
 #include "host_internal.h"
-#include "kmodel.h"
+#include "lab/kmodel.h"
 #include "svff/config.h"
 #include "svff/ops.h"
 #include "svff/virt.h"

@@ -16,7 +16,7 @@
 
 #include "domxml.h"
 #include "evloop.h"
-#include "fakehost.h"
+#include "lab/fakehost.h"
 #include "svff/host.h"
 #include "svff/virt.h"
 #include "testutil.h"

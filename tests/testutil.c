@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "fakehost.h"
+#include "lab/fakehost.h"
 #include "testutil.h"
 
 char *testutil_host_new(const char *preset)
