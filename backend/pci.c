@@ -12,6 +12,7 @@
 #include <pci/pci.h>
 
 #include "pci.h"
+#include "testhooks.h"
 
 /* SR-IOV extended capability registers (PCIe base spec 9.3.3). */
 #define SRIOV_CTRL		0x08

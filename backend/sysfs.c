@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sysfs.h"
+#include "testhooks.h"
 
 struct svff_sysfs {
 	svff_sysfs_write_hook hook;

@@ -88,10 +88,6 @@ int svff_sysfs_list(const struct svff_sysfs *sys, const char *rel,
 		    int (*fn)(const char *name, void *data), void *data,
 		    struct svff_err *err);
 
-/* Tests: force the realpath check used where openat2 is missing (0), or
- * go back to probing (-1). */
-void svff_sysfs_use_openat2(int mode);
-
 /* Strict number parsing shared with other parsers. */
 int svff_parse_long(const char *s, long *out);
 

@@ -13,6 +13,7 @@
 
 #include "domxml.h"
 #include "evloop.h"
+#include "testhooks.h"
 #include "virt_internal.h"
 #include "virtlib.h"
 

@@ -26,6 +26,7 @@
 #include "svff/ops.h"
 #include "svff/virt.h"
 #include "testutil.h"
+#include "testhooks.h"
 
 struct fx {
 	struct svff_demolab *lab;

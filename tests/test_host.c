@@ -15,6 +15,7 @@
 #include "pci.h"
 #include "svff/host.h"
 #include "testutil.h"
+#include "testhooks.h"
 
 struct fx {
 	char *root;

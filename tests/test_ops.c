@@ -21,6 +21,7 @@
 #include "svff/config.h"
 #include "svff/ops.h"
 #include "testutil.h"
+#include "testhooks.h"
 
 struct fx {
 	char *root;

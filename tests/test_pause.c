@@ -23,6 +23,7 @@
 #include "svff/ops.h"
 #include "svff/virt.h"
 #include "testutil.h"
+#include "testhooks.h"
 
 #define PAUSE_ON "{\"execute\":\"device_pause\",\"arguments\":{\"id\":\"ua-fpga0\",\"pause\":true}}"
 #define PAUSE_OFF "{\"execute\":\"device_pause\",\"arguments\":{\"id\":\"ua-fpga0\",\"pause\":false}}"

@@ -16,6 +16,7 @@
 #include "svff/host.h"
 #include "sysfs.h"
 #include "testutil.h"
+#include "testhooks.h"
 
 struct fx {
 	char *root;

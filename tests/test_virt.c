@@ -21,6 +21,7 @@
 #include "svff/virt.h"
 #include "testutil.h"
 #include "virt_internal.h"
+#include "testhooks.h"
 
 struct fx {
 	char *root;

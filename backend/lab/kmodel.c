@@ -13,6 +13,7 @@
 #include "kmodel.h"
 #include "svff/host.h"
 #include "sysfs.h"
+#include "testhooks.h"
 
 struct svff_kmodel {
 	struct svff_sysfs *sys;

@@ -25,10 +25,6 @@ int svff_kmodel_new(struct svff_sysfs *sys, const char *mirror_fifo, struct svff
 		    struct svff_evsrc **events, struct svff_err *err);
 void svff_kmodel_free(struct svff_kmodel *km);
 
-/* Tests: fail the nth write from now (1 = the next) with EIO, as a device
- * that stops answering would; 0 disables. */
-void svff_kmodel_fail_write(struct svff_kmodel *km, int nth);
-
 /* Cards' queue pool (the QDMA default, 2048). */
 #define SVFF_QDMA_POOL 2048
 
