@@ -7,6 +7,7 @@
 
 #include <libudev.h>
 
+#include "svff/bdf.h"
 #include "udev.h"
 
 struct udev_src {

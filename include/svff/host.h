@@ -11,39 +11,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svff/bdf.h"
 #include "svff/error.h"
+#include "svff/qdma_id.h"
 
-#define SVFF_BDF_LEN 16		/* "dddd:bb:ss.f" + NUL, with room */
 #define SVFF_NAME_LEN 128
-
-struct svff_bdf {
-	uint16_t domain;
-	uint8_t bus, slot, func;
-};
-
-/* Parses "dddd:bb:ss.f" or "bb:ss.f" (domain 0). */
-int svff_bdf_parse(const char *s, struct svff_bdf *out);
-void svff_bdf_format(const struct svff_bdf *bdf, char *buf, size_t len);
-int svff_bdf_cmp(const struct svff_bdf *a, const struct svff_bdf *b);
 
 enum svff_role {
 	SVFF_ROLE_FUNCTION,	/* no SR-IOV capability, not a VF */
 	SVFF_ROLE_PF,
 	SVFF_ROLE_VF,
 };
-
-/* The QDMA driver's PCI device ID scheme, 0xTPGL (see DESIGN.md). */
-struct svff_qdma_id {
-	bool valid;
-	bool vf;		/* T = A/C */
-	int pf;			/* P: 0-3; a VF's ID names its parent PF */
-	int gen;		/* G: PCIe generation */
-	int lanes;		/* L: 1/2/4/8/16 */
-};
-
-/* Decodes a Xilinx device ID; valid is false for other vendors or IDs
- * outside the scheme. */
-struct svff_qdma_id svff_qdma_id_decode(uint16_t vendor, uint16_t device);
 
 struct svff_sriov {
 	bool present;		/* the function has an SR-IOV capability */
