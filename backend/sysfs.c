@@ -9,8 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 #include "sysfs.h"
 #include "testhooks.h"
@@ -82,6 +85,26 @@ bool svff_sysfs_is_system(const struct svff_sysfs *sys)
 	return sys->system;
 }
 
+int svff_sysfs_locate(const char *root, char *real, size_t len, bool *system, struct svff_err *err)
+{
+	char buf[PATH_MAX];
+	struct statfs fs;
+
+	*system = false;
+	if (!root || !*root)
+		return svff_err_set(err, EINVAL, "empty sysfs root");
+	if (!realpath(root, buf)) {
+		int e = errno;
+
+		return svff_err_set(err, e, "sysfs root %s: %s", root, strerror(e));
+	}
+	if (strlen(buf) >= len)
+		return svff_err_set(err, ENAMETOOLONG, "sysfs root %s: the path is too long", root);
+	snprintf(real, len, "%s", buf);
+	*system = !strcmp(buf, "/sys") || (statfs(buf, &fs) == 0 && fs.f_type == SYSFS_MAGIC);
+	return 0;
+}
+
 const char *svff_sysfs_abs(const struct svff_sysfs *sys, const char *rel,
 			   char *buf, size_t len)
 {
@@ -110,12 +133,9 @@ int svff_sysfs_new(const char *root, struct svff_sysfs **out, struct svff_err *e
 	}
 	memcpy(sys->root, root, n);
 	sys->root[n] = '\0';
-	if (!realpath(sys->root, sys->real)) {
-		int e = errno;
-
+	if (svff_sysfs_locate(sys->root, sys->real, sizeof(sys->real), &sys->system, err) < 0) {
 		free(sys);
-		return svff_err_set(err, e, "sysfs root %s: %s (give --sysfs-root a sysfs tree such as /sys)",
-				    root, strerror(e));
+		return -err->code;
 	}
 	sys->rootfd = open(sys->real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sys->rootfd < 0) {
@@ -132,7 +152,6 @@ int svff_sysfs_new(const char *root, struct svff_sysfs **out, struct svff_err *e
 				    "(give --sysfs-root the folder that holds bus/ and devices/, e.g. /sys)",
 				    root);
 	}
-	sys->system = strcmp(sys->real, "/sys") == 0;
 	*out = sys;
 	return 0;
 }

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "lab/kmodel.h"
 #include "svff/host.h"
 #include "sysfs.h"
 #include "testutil.h"
@@ -209,6 +210,62 @@ static void test_bad_roots(void **state)
 	assert_int_equal(svff_sysfs_new("", &sys, &err), -EINVAL);
 }
 
+/* The real /sys is the real /sys however the root is spelt; a fixture
+ * tree, or a link to one, is a tree. */
+static void test_real_sys_by_resolved_path(void **state)
+{
+	static const char *const spellings[] = { "/sys", "//sys", "/sys/.", "/sys/", "/sys/bus/..", NULL };
+	char real[4096], link[64] = "/tmp/svff-test-sys-XXXXXX", tlink[80];
+	struct svff_err err = { 0 };
+	struct svff_kmodel *km = NULL;
+	struct svff_evsrc *ev = NULL;
+	struct svff_sysfs *sys = NULL;
+	char *root = testutil_host_new("qdma-host");
+	bool system = true;
+
+	(void)state;
+	for (size_t i = 0; spellings[i]; i++) {
+		assert_int_equal(svff_sysfs_locate(spellings[i], real, sizeof(real), &system, &err), 0);
+		assert_true(system);
+		assert_string_equal(real, "/sys");
+	}
+	assert_non_null(mkdtemp(link));
+	snprintf(tlink, sizeof(tlink), "%s/l", link);
+	assert_int_equal(symlink("/sys", tlink), 0);
+	assert_int_equal(svff_sysfs_locate(tlink, real, sizeof(real), &system, &err), 0);
+	assert_true(system);
+	unlink(tlink);
+	assert_int_equal(symlink(root, tlink), 0);
+	assert_int_equal(svff_sysfs_locate(tlink, real, sizeof(real), &system, &err), 0);
+	assert_false(system);
+	assert_int_equal(svff_sysfs_locate(root, real, sizeof(real), &system, &err), 0);
+	assert_false(system);
+	unlink(tlink);
+	rmdir(link);
+	assert_int_equal(svff_sysfs_locate("/nonexistent/x", real, sizeof(real), &system, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "/nonexistent/x"));
+
+	/* the kernel model never takes the host's own sysfs */
+	if (access("/sys/bus/pci/devices", F_OK) == 0) {
+		assert_int_equal(svff_sysfs_new("//sys", &sys, &err), 0);
+		assert_true(svff_sysfs_is_system(sys));
+		assert_int_equal(svff_kmodel_new(sys, NULL, &km, &ev, &err), -EPERM);
+		assert_null(km);
+		assert_null(ev);
+		assert_non_null(strstr(err.msg, "the host's own sysfs"));
+		svff_sysfs_free(sys);
+	} else {
+		fprintf(stderr, "# skipped: the kernel model on /sys (this machine has no /sys/bus/pci/devices)\n");
+	}
+	assert_int_equal(svff_sysfs_new(root, &sys, &err), 0);
+	assert_false(svff_sysfs_is_system(sys));
+	assert_int_equal(svff_kmodel_new(sys, NULL, &km, &ev, &err), 0);
+	svff_kmodel_free(km);
+	svff_evsrc_free(ev);
+	svff_sysfs_free(sys);
+	testutil_rmtree(root);
+}
+
 /* A device folder held open reads like the root does, and refuses the same. */
 static void test_dir(void **state)
 {
@@ -278,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_bdf),
 		cmocka_unit_test(test_qdma_id),
 		cmocka_unit_test(test_bad_roots),
+		cmocka_unit_test(test_real_sys_by_resolved_path),
 		cmocka_unit_test_setup_teardown(test_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_dotdot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_escaping_link, setup, teardown),

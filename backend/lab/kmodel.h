@@ -17,7 +17,8 @@
 struct svff_sysfs;
 struct svff_kmodel;
 
-/* Takes over the writes of sys (a fixture root).  *events yields the
+/* Takes over the writes of sys (a fixture root; the real /sys, however
+ * it is spelt, is refused with EPERM).  *events yields the
  * uevents the model emits ("add", "bind", "change", ...), like the udev
  * monitor on a real host.  mirror_fifo (may be NULL) receives a copy of
  * every event, so a console watching the same tree sees them too. */
