@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svff/devevent.h"
 #include "svff/host.h"
 
 #include "pci.h"
@@ -702,6 +703,22 @@ int svff_host_apply_event(struct svff_host *host, const char *action, const char
 	if (pfname[0] && fn_lookup(host, pfname, NULL))
 		notify(host, SVFF_CHANGE_CHANGED, pfname);
 	return 0;
+}
+
+size_t svff_host_apply_events(struct svff_host *host, struct svff_evsrc *src,
+			      void (*on_error)(void *data, const struct svff_err *err), void *data)
+{
+	struct svff_devevent ev;
+	struct svff_err err = { 0 };
+	size_t n = 0;
+
+	while (src && src->ops->next(src, &ev, &err) > 0) {
+		n++;
+		if (svff_host_apply_event(host, ev.action, ev.bdf, &err) < 0 && on_error)
+			on_error(data, &err);
+		err = (struct svff_err){ 0 };
+	}
+	return n;
 }
 
 void svff_host_set_listener(struct svff_host *host, svff_host_listener fn, void *data)

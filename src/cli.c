@@ -407,7 +407,7 @@ struct journal {
 	bool quiet;
 };
 
-static void journal_line(void *data, const char *line)
+static void journal_line(void *data, enum svff_journal_kind kind, const char *line)
 {
 	struct journal *j = data;
 	char stamp[32];
@@ -421,6 +421,7 @@ static void journal_line(void *data, const char *line)
 		fprintf(j->file, "%s svff[%d]: %s\n", stamp, (int)getpid(), line);
 		fflush(j->file);
 	}
+	(void)kind;
 	if (!j->quiet)
 		printf("  %s\n", line);
 }

@@ -115,7 +115,7 @@ static int op_resume(void *ctx, const char *vm, struct svff_err *err)
 	return rc;
 }
 
-static void op_journal(void *data, const char *line)
+static void op_journal(void *data, enum svff_journal_kind kind, const char *line)
 {
 	struct app *app = data;
 
@@ -124,7 +124,7 @@ static void op_journal(void *data, const char *line)
 	closelog();
 	/* sysfs writes are for syslog; the console says "done" itself, with
 	 * the per-VM report */
-	if (strncmp(line, "write ", 6) && !(strlen(line) > 6 && !strcmp(line + strlen(line) - 6, ": done")))
+	if (kind != SVFF_JOURNAL_WRITE && kind != SVFF_JOURNAL_DONE)
 		ui_console_log(app->ui, UI_INFO, "%s", line);
 }
 

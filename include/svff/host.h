@@ -109,6 +109,13 @@ void svff_host_set_names(struct svff_host *host, bool names);
 int svff_host_load(struct svff_host *host, const char *bdf, struct svff_err *err);
 int svff_host_apply_event(struct svff_host *host, const char *action, const char *bdf,
 			  struct svff_err *err);
+/* Applies every event waiting in src (svff/devevent.h), until it has no
+ * more: the one drain loop of the udev monitor, the FIFO and the kernel
+ * model alike.  An event that cannot be applied goes to on_error (may be
+ * NULL) and the rest still are.  Returns how many events there were. */
+struct svff_evsrc;
+size_t svff_host_apply_events(struct svff_host *host, struct svff_evsrc *src,
+			      void (*on_error)(void *data, const struct svff_err *err), void *data);
 
 void svff_host_set_listener(struct svff_host *host, svff_host_listener fn, void *data);
 
