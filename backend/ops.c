@@ -467,8 +467,10 @@ static int check_function(struct svff_ops_ctx *ctx, const char *name, const stru
 {
 	const struct svff_function *fn = svff_host_find(ctx->host, name);
 
-	if (!fn)
-		return svff_err_set(err, ENODEV, "no PCI function %s on this host (svff status lists them)", name);
+	if (!fn) {
+		svff_err_set(err, ENODEV, "no PCI function %s on this host", name);
+		return svff_err_hint(err, SVFF_HINT_LIST_FUNCTIONS, NULL);
+	}
 	if (!svff_config_allows(ctx->cfg, ctx->host, fn))
 		return svff_err_set(err, EPERM, "%s is not allow-listed%s%s: svff changes only the devices in "
 				    "'allow'", name, ctx->cfg && ctx->cfg->path[0] ? " in " : " (no configuration file)",
@@ -669,8 +671,8 @@ int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pfname, long n, long 
 		return svff_err_set(err, ERANGE, "PF %s has at most %ld VFs (sriov_totalvfs), not %ld", name,
 				    pf->sriov.total_vfs, n);
 	if (qmax >= 0 && !pf->qdma.present)
-		return svff_err_set(err, EINVAL, "PF %s has no qdma/ group (driver %s): --qmax does not apply", name,
-				    pf->driver);
+		return svff_err_set(err, EINVAL, "PF %s has no qdma/ group (driver %s): a queue budget does not apply",
+				    name, pf->driver);
 	/* who uses the VFs now */
 	for (size_t i = 0; i < pf->n_vfs && i < 256; i++) {
 		const struct svff_function *vf = pf->vfs[i] ? svff_host_find(ctx->host, pf->vfs[i]) : NULL;
@@ -678,9 +680,10 @@ int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pfname, long n, long 
 		const struct svff_vm *vm = vf && ctx->virt ? svff_virt_vm_of(ctx->virt, vf->name, &hd) : NULL;
 
 		snprintf(drivers[i], sizeof(drivers[i]), "%s", vf ? vf->driver : "");
-		if (vm && hd->live && vm->id >= 0 && svff_virt_vf_paused(ctx->virt, vf->name, NULL))
-			return svff_err_set(err, EBUSY, "VF %s is paused in VM %s: unpause it first (svff unpause %s)",
-					    vf->name, vm->name, vf->name);
+		if (vm && hd->live && vm->id >= 0 && svff_virt_vf_paused(ctx->virt, vf->name, NULL)) {
+			svff_err_set(err, EBUSY, "VF %s is paused in VM %s: unpause it first", vf->name, vm->name);
+			return svff_err_hint(err, SVFF_HINT_UNPAUSE, vf->name);
+		}
 		if (vm && hd->live && vm->id >= 0 && n_held < 256) {
 			held[n_held].idx = (long)i;
 			held[n_held].pause = false;
@@ -690,9 +693,11 @@ int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pfname, long n, long 
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s in %s", strlen(list) ? ", " : "",
 				 vf->name, vm->name);
 		}
-		if (!ctx->virt && vf && !strcmp(vf->driver, "vfio-pci") && !disturb)
-			return svff_err_set(err, EAGAIN, "svff has no libvirt connection, so it cannot tell whether VMs "
-					    "use the VFs of %s on vfio-pci; run again with --yes to go ahead anyway", name);
+		if (!ctx->virt && vf && !strcmp(vf->driver, "vfio-pci") && !disturb) {
+			svff_err_set(err, EAGAIN, "svff has no libvirt connection, so it cannot tell whether VMs use "
+				     "the VFs of %s on vfio-pci", name);
+			return svff_err_hint(err, SVFF_HINT_CONFIRM, NULL);
+		}
 	}
 	if (n == cur && (qmax < 0 || qmax == pf->qdma.qmax) && vf_qmax < 0)
 		return 0;	/* nothing to do */
@@ -716,9 +721,10 @@ int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pfname, long n, long 
 	}
 	if (n_detach && !disturb) {
 		svff_strlist_clear(&plan->notes);
-		return svff_err_set(err, EAGAIN, "%zu VF(s) of %s are in running VMs without VF pause (%s): reconf "
-				    "detaches them (the guests see a PCI hot-unplug) and reattaches the VF with the same "
-				    "index afterwards. Run again with --yes to go ahead", n_detach, name, list);
+		svff_err_set(err, EAGAIN, "%zu VF(s) of %s are in running VMs without VF pause (%s): reconf "
+			     "detaches them (the guests see a PCI hot-unplug) and reattaches the VF with the same "
+			     "index afterwards", n_detach, name, list);
+		return svff_err_hint(err, SVFF_HINT_CONFIRM, NULL);
 	}
 	for (size_t k = 0; k < n_held; k++) {
 		if (held[k].pause)
@@ -879,9 +885,10 @@ int svff_plan_driver(struct svff_ops_ctx *ctx, const char *bdf, const char *driv
 	svff_bdf_format(&b, name, sizeof(name));
 	if ((rc = check_function(ctx, name, &fn, err)) < 0)
 		return rc;
-	if (ctx->virt && (vm = svff_virt_vm_of(ctx->virt, name, NULL)))
-		return svff_err_set(err, EBUSY, "%s is in use by VM %s: detach it first (svff detach %s)", name,
-				    vm->name, name);
+	if (ctx->virt && (vm = svff_virt_vm_of(ctx->virt, name, NULL))) {
+		svff_err_set(err, EBUSY, "%s is in use by VM %s: detach it first", name, vm->name);
+		return svff_err_hint(err, SVFF_HINT_DETACH, name);
+	}
 	if (fn->role == SVFF_ROLE_PF && fn->sriov.num_vfs > 0)
 		return svff_err_set(err, EBUSY, "%s is a PF with %ld VFs: its driver must stay (reconf to 0 VFs first)",
 				    name, fn->sriov.num_vfs);

@@ -135,7 +135,7 @@ int svff_sysfs_new(const char *root, struct svff_sysfs **out, struct svff_err *e
 	sys->root[n] = '\0';
 	if (svff_sysfs_locate(sys->root, sys->real, sizeof(sys->real), &sys->system, err) < 0) {
 		free(sys);
-		return -err->code;
+		return svff_err_hint(err, SVFF_HINT_SYSFS_ROOT, NULL);
 	}
 	sys->rootfd = open(sys->real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sys->rootfd < 0) {
@@ -147,10 +147,8 @@ int svff_sysfs_new(const char *root, struct svff_sysfs **out, struct svff_err *e
 	if (fstatat(sys->rootfd, "bus/pci/devices", &st, 0) < 0 || !S_ISDIR(st.st_mode)) {
 		close(sys->rootfd);
 		free(sys);
-		return svff_err_set(err, ENOTDIR,
-				    "%s is not a sysfs tree: it has no bus/pci/devices folder "
-				    "(give --sysfs-root the folder that holds bus/ and devices/, e.g. /sys)",
-				    root);
+		svff_err_set(err, ENOTDIR, "%s is not a sysfs tree: it has no bus/pci/devices folder", root);
+		return svff_err_hint(err, SVFF_HINT_SYSFS_ROOT, NULL);
 	}
 	*out = sys;
 	return 0;

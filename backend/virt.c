@@ -668,8 +668,10 @@ static int vm_op(struct svff_virt *virt, const char *name, bool suspend, struct 
 	if (!virt->conn)
 		return svff_err_set(err, ENOTCONN, "not connected to libvirt (%s); svff is reconnecting",
 				    virt->uri);
-	if (!vm)
-		return svff_err_set(err, ENOENT, "no VM named '%s' (svff status lists the VMs)", name);
+	if (!vm) {
+		svff_err_set(err, ENOENT, "no VM named '%s'", name);
+		return svff_err_hint(err, SVFF_HINT_LIST_VMS, NULL);
+	}
 	if (suspend && vm->state == SVFF_VM_PAUSED)
 		return svff_err_set(err, EALREADY, "VM %s is already paused", name);
 	if (suspend && vm->state != SVFF_VM_RUNNING)

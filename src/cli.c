@@ -32,6 +32,51 @@
 #include "../backend/evloop.h"
 #include "../backend/udev.h"
 
+/* The command line's words for what the person could do next. */
+static const char *hint_text(const struct svff_err *e, char *buf, size_t len)
+{
+	switch (e->hint) {
+	case SVFF_HINT_LIST_FUNCTIONS:
+		return " (svff status lists them)";
+	case SVFF_HINT_LIST_VMS:
+		return " (svff status lists the VMs)";
+	case SVFF_HINT_DETACH:
+		snprintf(buf, len, " (svff detach %s)", e->subject);
+		return buf;
+	case SVFF_HINT_UNPAUSE:
+		snprintf(buf, len, " (svff unpause %s)", e->subject);
+		return buf;
+	case SVFF_HINT_CONFIRM:
+		return "; run again with --yes to go ahead";
+	case SVFF_HINT_DEFINITION:
+		return " (--config changes the definition alone)";
+	case SVFF_HINT_LIVE:
+		return " (--live changes the running VM alone)";
+	case SVFF_HINT_SYSFS_ROOT:
+		return " (give --sysfs-root the folder that holds bus/ and devices/, such as /sys)";
+	case SVFF_HINT_CONFIG_FILE:
+		return " or give --config FILE";
+	case SVFF_HINT_NONE:
+		break;
+	}
+	return "";
+}
+
+const char *cli_err_text(const struct svff_err *e, char *buf, size_t len)
+{
+	char hint[128];
+
+	snprintf(buf, len, "%s%s", e->msg, hint_text(e, hint, sizeof(hint)));
+	return buf;
+}
+
+void cli_perror(const struct svff_err *e)
+{
+	char buf[SVFF_ERR_MSG_MAX + 160];
+
+	fprintf(stderr, "svff: %s\n", cli_err_text(e, buf, sizeof(buf)));
+}
+
 /* The configuration of this run; loaded once by cli_run. */
 static struct svff_config *cfg;
 
@@ -75,7 +120,7 @@ static int open_host(const struct cli_opts *opts, struct svff_host **host)
 
 	if (svff_host_new(opts->sysfs_root, host, &err) < 0 ||
 	    svff_host_scan(*host, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		svff_host_free(*host);
 		*host = NULL;
 		return SVFF_EXIT_ENV;
@@ -102,13 +147,13 @@ static int open_host_for(const struct cli_opts *opts, const char *vf, struct svf
 
 	/* a malformed address is attach's to explain */
 	if (svff_host_new(opts->sysfs_root, host, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		return SVFF_EXIT_ENV;
 	}
 	/* attach and detach print no device names */
 	svff_host_set_names(*host, false);
 	if (svff_bdf_parse(vf, &b) == 0 && svff_host_load(*host, vf, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		svff_host_free(*host);
 		*host = NULL;
 		return SVFF_EXIT_ENV;
@@ -175,7 +220,7 @@ static int open_virt_or_fail(const struct cli_opts *opts, struct svff_virt **vir
 
 	open_virt(opts, virt, &err);
 	if (!*virt) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		return SVFF_EXIT_ENV;
 	}
 	return SVFF_EXIT_OK;
@@ -361,7 +406,7 @@ static int cmd_hostdev(const struct cli_opts *opts, bool detach)
 	if (rc)
 		goto cleanup;
 	if (!virt) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		rc = SVFF_EXIT_ENV;
 		goto cleanup;
 	}
@@ -377,7 +422,7 @@ static int cmd_hostdev(const struct cli_opts *opts, bool detach)
 	for (size_t i = 0; i < notes.len; i++)
 		fprintf(stderr, "svff: note: %s\n", notes.items[i]);
 	if (rc < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		if (!a.dry_run)
 			audit("%s %s %s failed: %s", detach ? "detach" : "attach", a.vf, a.vm ? a.vm : "", err.msg);
 		rc = SVFF_EXIT_FAIL;
@@ -508,14 +553,14 @@ static int cmd_plan(const struct cli_opts *opts, const char *what)
 	/* Watch before scanning: udev on a real host, the kernel model on a
 	 * fixture tree (which has no kernel to answer the writes). */
 	if (!fixture && svff_udev_monitor_new(&ctx.events, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		free(args);
 		return SVFF_EXIT_ENV;
 	}
 	if ((rc = open_host(opts, &ctx.host)))
 		goto cleanup;
 	if (fixture && svff_kmodel_new(svff_host_sysfs(ctx.host), opts->event_fifo, &km, &ctx.events, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		rc = SVFF_EXIT_ENV;
 		goto cleanup;
 	}
@@ -534,7 +579,7 @@ static int cmd_plan(const struct cli_opts *opts, const char *what)
 		rc = svff_plan_driver(&ctx, args[0], !strcmp(what, "bind") ? args[1] : "", &plan, &err);
 	}
 	if (rc < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		rc = SVFF_EXIT_FAIL;
 		goto cleanup;
 	}
@@ -549,7 +594,7 @@ static int cmd_plan(const struct cli_opts *opts, const char *what)
 	}
 	cli_host_file(opts, SVFF_LOCK_FILE, "svff.lock", lock, sizeof(lock));
 	if (svff_lock_acquire(lock, &lockfd, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		rc = SVFF_EXIT_FAIL;
 		goto cleanup;
 	}
@@ -557,7 +602,11 @@ static int cmd_plan(const struct cli_opts *opts, const char *what)
 		fprintf(stderr, "svff: warning: --log %s: %s\n", opts->log, strerror(errno));
 	printf("Running:\n");
 	if (svff_plan_run(&ctx, &plan, &err) < 0) {
-		fprintf(stderr, "svff: %s failed: %s\n", plan.title, err.msg);
+		{
+		char buf[SVFF_ERR_MSG_MAX + 160];
+
+		fprintf(stderr, "svff: %s failed: %s\n", plan.title, cli_err_text(&err, buf, sizeof(buf)));
+	}
 		rc = SVFF_EXIT_FAIL;
 	} else {
 		printf("%s: done\n", plan.title);
@@ -659,7 +708,7 @@ static int cmd_queues(const struct cli_opts *opts)
 		return SVFF_EXIT_USAGE;
 	}
 	if (svff_qdma_flags(mode, dir, &req.flags, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		return SVFF_EXIT_USAGE;
 	}
 	/* The driver checks no permissions on its netlink commands. */
@@ -718,7 +767,7 @@ static int cmd_vm(const struct cli_opts *opts, bool suspend)
 		return rc;
 	rc = suspend ? svff_virt_suspend(virt, opts->argv[1], &err) : svff_virt_resume(virt, opts->argv[1], &err);
 	if (rc < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		rc = SVFF_EXIT_FAIL;
 	} else {
 		printf("VM %s %s\n", opts->argv[1], suspend ? "suspended" : "resumed");
@@ -813,7 +862,7 @@ static void on_udev(int watch, int fd, int events, void *opaque)
 	(void)events;
 	while (m->src->ops->next(m->src, &ev, &err) > 0)
 		if (svff_host_apply_event(m->host, ev.action, ev.bdf, &err) < 0)
-			fprintf(stderr, "svff: %s\n", err.msg);
+			cli_perror(&err);
 }
 
 static void on_signal(int watch, int fd, int events, void *opaque)
@@ -845,12 +894,12 @@ static int cmd_monitor(const struct cli_opts *opts)
 		return SVFF_EXIT_USAGE;
 	}
 	if (svff_loop_init(&err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		return SVFF_EXIT_ENV;
 	}
 	/* Watch before scanning, so nothing that appears meanwhile is lost. */
 	if (svff_udev_monitor_new(&m.src, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		return SVFF_EXIT_ENV;
 	}
 	rc = open_host(opts, &m.host);
@@ -896,7 +945,7 @@ int cli_run(const struct cli_opts *opts)
 
 	if (svff_config_load(opts->config ? opts->config : SVFF_CONFIG_DEFAULT, opts->config != NULL,
 			     &cfg, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		return SVFF_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < cfg->warnings.len; i++)

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "svff/error.h"
+
 /* Exit codes, documented in svff(1) and the README. */
 enum {
 	SVFF_EXIT_OK = 0,
@@ -37,6 +39,10 @@ struct cli_opts {
 };
 
 int cli_run(const struct cli_opts *opts);
+/* An error as the command line shows it: the backend's sentence and the
+ * hint in the command line's words ("svff detach VF", "--yes"). */
+const char *cli_err_text(const struct svff_err *e, char *buf, size_t len);
+void cli_perror(const struct svff_err *e);
 #define SVFF_LOCK_FILE "/run/svff.lock"		/* one svff changes the host at a time */
 #define SVFF_PAUSE_FILE "/run/svff/paused"	/* the VFs svff paused */
 

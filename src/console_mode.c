@@ -490,7 +490,7 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 	int sfd, rc = SVFF_EXIT_OK;
 
 	if (svff_loop_init(&err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		return SVFF_EXIT_ENV;
 	}
 	/* libvirt connects while the host is scanned */
@@ -501,12 +501,12 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 	else if (!strcmp(opts->sysfs_root, "/sys") || !strcmp(opts->sysfs_root, "/sys/"))
 		rc = svff_udev_monitor_new(&app.src, &err);
 	if (rc < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		svff_virt_cancel(app.pending);
 		return SVFF_EXIT_ENV;
 	}
 	if (svff_host_new(opts->sysfs_root, &app.host, &err) < 0 || svff_host_scan(app.host, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		cli_perror(&err);
 		svff_host_free(app.host);
 		svff_evsrc_free(app.src);
 		svff_virt_cancel(app.pending);
@@ -515,7 +515,7 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 	/* a fixture tree has no kernel: the model answers the console's writes */
 	if (strcmp(opts->sysfs_root, "/sys") && strcmp(opts->sysfs_root, "/sys/")) {
 		if (svff_kmodel_new(svff_host_sysfs(app.host), NULL, &app.km, &app.km_src, &err) < 0) {
-			fprintf(stderr, "svff: %s\n", err.msg);
+			cli_perror(&err);
 			svff_host_free(app.host);
 			svff_evsrc_free(app.src);
 			svff_virt_cancel(app.pending);

@@ -59,6 +59,30 @@ struct ui_console {
 	char message_title[96];
 };
 
+/* An error in the console's words: the backend's sentence, and what to
+ * press where the command line would name a command. */
+static const char *err_text(const struct ui_console *c, const struct svff_err *e, char *buf, size_t len)
+{
+	char key[16];
+
+	switch (e->hint) {
+	case SVFF_HINT_DETACH:
+		ui_key_label(c->key[UI_ACTION_DETACH], key, sizeof(key));
+		snprintf(buf, len, "%s (press %s on %s to detach it)", e->msg, key, e->subject);
+		break;
+	case SVFF_HINT_UNPAUSE:
+		ui_key_label(c->key[UI_ACTION_UNPAUSE], key, sizeof(key));
+		snprintf(buf, len, "%s (press %s on %s to unpause it)", e->msg, key, e->subject);
+		break;
+	default:
+		/* the panes list the functions and VMs; the console asks before
+		 * it disturbs a guest and changes running VMs only */
+		snprintf(buf, len, "%s", e->msg);
+		break;
+	}
+	return buf;
+}
+
 /* ---- helpers panes use ------------------------------------------------------ */
 
 const struct svff_host *ui_console_host(const struct ui_console *c)
@@ -762,13 +786,14 @@ static const char *plan_what(enum ui_action a)
 static void start_plan(struct ui_console *c, enum ui_action a, const char *pf, long numvfs)
 {
 	struct svff_err err = { 0 };
+	char msg[SVFF_ERR_MSG_MAX + 96];
 	char text[3000], title[16];
 	bool disturbs = false;
 	const char *what = plan_what(a);
 	int n = c->ops->plan(c->ctx, what, pf, numvfs, text, sizeof(text), &disturbs, &err);
 
 	if (n < 0) {
-		ui_console_log(c, UI_ERROR, "%s %s: %s", actions[a].name, pf, err.msg);
+		ui_console_log(c, UI_ERROR, "%s %s: %s", actions[a].name, pf, err_text(c, &err, msg, sizeof(msg)));
 		return;
 	}
 	if (n == 0) {
@@ -817,11 +842,12 @@ static void finish_attach(struct ui_console *c, const char *vm)
 {
 	struct svff_strlist notes = { 0 };
 	struct svff_err err = { 0 };
+	char msg[SVFF_ERR_MSG_MAX + 96];
 	int n = 0;
 
 	/* dry run first: the plan and the warnings go in the confirmation */
 	if (c->ops->attach(c->ctx, c->pending_vf, vm, true, &notes, &err) < 0) {
-		ui_console_log(c, UI_ERROR, "attach %s to %s: %s", c->pending_vf, vm, err.msg);
+		ui_console_log(c, UI_ERROR, "attach %s to %s: %s", c->pending_vf, vm, err_text(c, &err, msg, sizeof(msg)));
 		c->mode = M_NORMAL;
 		svff_strlist_clear(&notes);
 		return;
@@ -841,6 +867,7 @@ static void run_confirmed(struct ui_console *c)
 {
 	struct svff_strlist notes = { 0 };
 	struct svff_err err = { 0 };
+	char msg[SVFF_ERR_MSG_MAX + 96];
 	int rc = 0;
 
 	c->mode = M_NORMAL;
@@ -890,7 +917,7 @@ static void run_confirmed(struct ui_console *c)
 		break;
 	}
 	if (rc < 0)
-		ui_console_log(c, UI_ERROR, "%s", err.msg);
+		ui_console_log(c, UI_ERROR, "%s", err_text(c, &err, msg, sizeof(msg)));
 	svff_strlist_clear(&notes);
 	ui_console_model_changed(c);
 }
@@ -911,6 +938,7 @@ static void confirm(struct ui_console *c, enum ui_action a, const char *arg, con
 static int do_action(struct ui_console *c, enum ui_action a)
 {
 	struct svff_err err = { 0 };
+	char msg[SVFF_ERR_MSG_MAX + 96];
 	const char *vf, *vm;
 
 	c->status[0] = '\0';
@@ -961,7 +989,7 @@ static int do_action(struct ui_console *c, enum ui_action a)
 			break;
 		}
 		if (c->ops->vm_resume(c->ctx, vm, &err) < 0)
-			ui_console_log(c, UI_ERROR, "%s", err.msg);
+			ui_console_log(c, UI_ERROR, "%s", err_text(c, &err, msg, sizeof(msg)));
 		else
 			ui_console_log(c, UI_INFO, "resumed VM %s", vm);
 		ui_console_model_changed(c);
@@ -994,7 +1022,7 @@ static int do_action(struct ui_console *c, enum ui_action a)
 			break;
 		}
 		if (c->ops->queues(c->ctx, fnb, c->message, sizeof(c->message), &err) < 0) {
-			ui_console_log(c, UI_ERROR, "queues %s: %s", fnb, err.msg);
+			ui_console_log(c, UI_ERROR, "queues %s: %s", fnb, err_text(c, &err, msg, sizeof(msg)));
 			break;
 		}
 		snprintf(c->message_title, sizeof(c->message_title), " QDMA queues of %s (any key closes) ", fnb);
