@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 
-#include "evloop.h"
+#include "svff/evloop.h"
 #include "virtlib.h"
 
 struct handle {

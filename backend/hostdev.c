@@ -7,7 +7,7 @@
 
 #include <libvirt/libvirt.h>
 
-#include "evloop.h"
+#include "svff/evloop.h"
 #include "virt_internal.h"
 
 int svff_hostdev_xml(const char *bdf, char *buf, size_t len, struct svff_err *err)

@@ -12,7 +12,7 @@
 
 
 #include "domxml.h"
-#include "evloop.h"
+#include "svff/evloop.h"
 #include "testhooks.h"
 #include "virt_internal.h"
 #include "virtlib.h"

@@ -29,7 +29,7 @@
 #include "lab/kmodel.h"
 #include "svff/host.h"
 #include "svff/virt.h"
-#include "../backend/evloop.h"
+#include "svff/evloop.h"
 #include "../backend/udev.h"
 
 /* The command line's words for what the person could do next. */

@@ -21,7 +21,7 @@
 #include "svff/host.h"
 #include "svff/theme.h"
 #include "svff/virt.h"
-#include "../backend/evloop.h"
+#include "svff/evloop.h"
 #include "lab/fifo_source.h"
 #include "../backend/host_internal.h"
 #include "lab/kmodel.h"

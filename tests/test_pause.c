@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "evloop.h"
+#include "svff/evloop.h"
 #include "host_internal.h"
 #include "lab/kmodel.h"
 #include "svff/config.h"

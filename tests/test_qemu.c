@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "evloop.h"
+#include "svff/evloop.h"
 #include "svff/host.h"
 #include "svff/virt.h"
 #include "testutil.h"

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "domxml.h"
-#include "evloop.h"
+#include "svff/evloop.h"
 #include "lab/fakehost.h"
 #include "svff/host.h"
 #include "svff/virt.h"
