@@ -19,6 +19,8 @@
 
 #include "cli.h"
 #include "console_mode.h"
+#include "context.h"
+#include "report.h"
 #include "status.h"
 #include "svff/config.h"
 #include "lab/demolab.h"
@@ -31,51 +33,6 @@
 #include "svff/virt.h"
 #include "svff/evloop.h"
 #include "../backend/udev.h"
-
-/* The command line's words for what the person could do next. */
-static const char *hint_text(const struct svff_err *e, char *buf, size_t len)
-{
-	switch (e->hint) {
-	case SVFF_HINT_LIST_FUNCTIONS:
-		return " (svff status lists them)";
-	case SVFF_HINT_LIST_VMS:
-		return " (svff status lists the VMs)";
-	case SVFF_HINT_DETACH:
-		snprintf(buf, len, " (svff detach %s)", e->subject);
-		return buf;
-	case SVFF_HINT_UNPAUSE:
-		snprintf(buf, len, " (svff unpause %s)", e->subject);
-		return buf;
-	case SVFF_HINT_CONFIRM:
-		return "; run again with --yes to go ahead";
-	case SVFF_HINT_DEFINITION:
-		return " (--config changes the definition alone)";
-	case SVFF_HINT_LIVE:
-		return " (--live changes the running VM alone)";
-	case SVFF_HINT_SYSFS_ROOT:
-		return " (give --sysfs-root the folder that holds bus/ and devices/, such as /sys)";
-	case SVFF_HINT_CONFIG_FILE:
-		return " or give --config FILE";
-	case SVFF_HINT_NONE:
-		break;
-	}
-	return "";
-}
-
-const char *cli_err_text(const struct svff_err *e, char *buf, size_t len)
-{
-	char hint[128];
-
-	snprintf(buf, len, "%s%s", e->msg, hint_text(e, hint, sizeof(hint)));
-	return buf;
-}
-
-void cli_perror(const struct svff_err *e)
-{
-	char buf[SVFF_ERR_MSG_MAX + 160];
-
-	fprintf(stderr, "svff: %s\n", cli_err_text(e, buf, sizeof(buf)));
-}
 
 /* The configuration of this run; loaded once by cli_run. */
 static struct svff_config *cfg;
@@ -120,7 +77,7 @@ static int open_host(const struct cli_opts *opts, struct svff_host **host)
 
 	if (svff_host_new(opts->sysfs_root, host, &err) < 0 ||
 	    svff_host_scan(*host, &err) < 0) {
-		cli_perror(&err);
+		report_error(&err);
 		svff_host_free(*host);
 		*host = NULL;
 		return SVFF_EXIT_ENV;
@@ -147,13 +104,13 @@ static int open_host_for(const struct cli_opts *opts, const char *vf, struct svf
 
 	/* a malformed address is attach's to explain */
 	if (svff_host_new(opts->sysfs_root, host, &err) < 0) {
-		cli_perror(&err);
+		report_error(&err);
 		return SVFF_EXIT_ENV;
 	}
 	/* attach and detach print no device names */
 	svff_host_set_names(*host, false);
 	if (svff_bdf_parse(vf, &b) == 0 && svff_host_load(*host, vf, &err) < 0) {
-		cli_perror(&err);
+		report_error(&err);
 		svff_host_free(*host);
 		*host = NULL;
 		return SVFF_EXIT_ENV;
@@ -220,7 +177,7 @@ static int open_virt_or_fail(const struct cli_opts *opts, struct svff_virt **vir
 
 	open_virt(opts, virt, &err);
 	if (!*virt) {
-		cli_perror(&err);
+		report_error(&err);
 		return SVFF_EXIT_ENV;
 	}
 	return SVFF_EXIT_OK;
@@ -406,7 +363,7 @@ static int cmd_hostdev(const struct cli_opts *opts, bool detach)
 	if (rc)
 		goto cleanup;
 	if (!virt) {
-		cli_perror(&err);
+		report_error(&err);
 		rc = SVFF_EXIT_ENV;
 		goto cleanup;
 	}
@@ -422,7 +379,7 @@ static int cmd_hostdev(const struct cli_opts *opts, bool detach)
 	for (size_t i = 0; i < notes.len; i++)
 		fprintf(stderr, "svff: note: %s\n", notes.items[i]);
 	if (rc < 0) {
-		cli_perror(&err);
+		report_error(&err);
 		if (!a.dry_run)
 			audit("%s %s %s failed: %s", detach ? "detach" : "attach", a.vf, a.vm ? a.vm : "", err.msg);
 		rc = SVFF_EXIT_FAIL;
@@ -553,14 +510,14 @@ static int cmd_plan(const struct cli_opts *opts, const char *what)
 	/* Watch before scanning: udev on a real host, the kernel model on a
 	 * fixture tree (which has no kernel to answer the writes). */
 	if (!fixture && svff_udev_monitor_new(&ctx.events, &err) < 0) {
-		cli_perror(&err);
+		report_error(&err);
 		free(args);
 		return SVFF_EXIT_ENV;
 	}
 	if ((rc = open_host(opts, &ctx.host)))
 		goto cleanup;
 	if (fixture && svff_kmodel_new(svff_host_sysfs(ctx.host), opts->event_fifo, &km, &ctx.events, &err) < 0) {
-		cli_perror(&err);
+		report_error(&err);
 		rc = SVFF_EXIT_ENV;
 		goto cleanup;
 	}
@@ -579,7 +536,7 @@ static int cmd_plan(const struct cli_opts *opts, const char *what)
 		rc = svff_plan_driver(&ctx, args[0], !strcmp(what, "bind") ? args[1] : "", &plan, &err);
 	}
 	if (rc < 0) {
-		cli_perror(&err);
+		report_error(&err);
 		rc = SVFF_EXIT_FAIL;
 		goto cleanup;
 	}
@@ -594,7 +551,7 @@ static int cmd_plan(const struct cli_opts *opts, const char *what)
 	}
 	cli_host_file(opts, SVFF_LOCK_FILE, "svff.lock", lock, sizeof(lock));
 	if (svff_lock_acquire(lock, &lockfd, &err) < 0) {
-		cli_perror(&err);
+		report_error(&err);
 		rc = SVFF_EXIT_FAIL;
 		goto cleanup;
 	}
@@ -605,7 +562,7 @@ static int cmd_plan(const struct cli_opts *opts, const char *what)
 		{
 		char buf[SVFF_ERR_MSG_MAX + 160];
 
-		fprintf(stderr, "svff: %s failed: %s\n", plan.title, cli_err_text(&err, buf, sizeof(buf)));
+		fprintf(stderr, "svff: %s failed: %s\n", plan.title, report_err_text(&err, buf, sizeof(buf)));
 	}
 		rc = SVFF_EXIT_FAIL;
 	} else {
@@ -708,7 +665,7 @@ static int cmd_queues(const struct cli_opts *opts)
 		return SVFF_EXIT_USAGE;
 	}
 	if (svff_qdma_flags(mode, dir, &req.flags, &err) < 0) {
-		cli_perror(&err);
+		report_error(&err);
 		return SVFF_EXIT_USAGE;
 	}
 	/* The driver checks no permissions on its netlink commands. */
@@ -767,7 +724,7 @@ static int cmd_vm(const struct cli_opts *opts, bool suspend)
 		return rc;
 	rc = suspend ? svff_virt_suspend(virt, opts->argv[1], &err) : svff_virt_resume(virt, opts->argv[1], &err);
 	if (rc < 0) {
-		cli_perror(&err);
+		report_error(&err);
 		rc = SVFF_EXIT_FAIL;
 	} else {
 		printf("VM %s %s\n", opts->argv[1], suspend ? "suspended" : "resumed");
@@ -862,7 +819,7 @@ static void on_udev(int watch, int fd, int events, void *opaque)
 	(void)events;
 	while (m->src->ops->next(m->src, &ev, &err) > 0)
 		if (svff_host_apply_event(m->host, ev.action, ev.bdf, &err) < 0)
-			cli_perror(&err);
+			report_error(&err);
 }
 
 static void on_signal(int watch, int fd, int events, void *opaque)
@@ -894,12 +851,12 @@ static int cmd_monitor(const struct cli_opts *opts)
 		return SVFF_EXIT_USAGE;
 	}
 	if (svff_loop_init(&err) < 0) {
-		cli_perror(&err);
+		report_error(&err);
 		return SVFF_EXIT_ENV;
 	}
 	/* Watch before scanning, so nothing that appears meanwhile is lost. */
 	if (svff_udev_monitor_new(&m.src, &err) < 0) {
-		cli_perror(&err);
+		report_error(&err);
 		return SVFF_EXIT_ENV;
 	}
 	rc = open_host(opts, &m.host);
@@ -945,7 +902,7 @@ int cli_run(const struct cli_opts *opts)
 
 	if (svff_config_load(opts->config ? opts->config : SVFF_CONFIG_DEFAULT, opts->config != NULL,
 			     &cfg, &err) < 0) {
-		cli_perror(&err);
+		report_error(&err);
 		return SVFF_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < cfg->warnings.len; i++)
@@ -960,8 +917,28 @@ static int dispatch(const struct cli_opts *opts)
 {
 	const char *cmd = opts->argv[0];
 
-	if (!strcmp(cmd, "console"))
-		return console_run(opts, cfg, libvirt_uri(opts));
+	if (!strcmp(cmd, "console")) {
+		const struct context_opts co = {
+			.sysfs_root = opts->sysfs_root, .uri = opts->uri, .config = opts->config,
+			.read_only = opts->read_only, .event_fifo = opts->event_fifo, .log = opts->log,
+			.demo = opts->demo,
+		};
+		const struct console_mode_opts cm = {
+			.theme = opts->theme, .script = opts->script, .tour = opts->tour,
+			.bench_first_frame = opts->bench_first_frame, .t0_ms = opts->t0_ms,
+		};
+		struct svff_err err = { 0 };
+		struct context *ctx;
+		int rc;
+
+		if (context_new(&co, &ctx, &err) < 0) {
+			report_error(&err);
+			return SVFF_EXIT_USAGE;
+		}
+		rc = console_mode_run(ctx, &cm);
+		context_free(ctx);
+		return rc;
+	}
 	if (!strcmp(cmd, "status"))
 		return cmd_status(opts);
 	if (!strcmp(cmd, "monitor"))

@@ -7,13 +7,7 @@
 
 #include "svff/error.h"
 
-/* Exit codes, documented in svff(1) and the README. */
-enum {
-	SVFF_EXIT_OK = 0,
-	SVFF_EXIT_FAIL = 1,	/* the operation failed; nothing was changed */
-	SVFF_EXIT_USAGE = 2,	/* bad command line */
-	SVFF_EXIT_ENV = 3,	/* the host cannot be read (sysfs root, libpci, udev) */
-};
+#include "report.h"
 
 struct svff_demolab;
 struct svff_err;
@@ -39,10 +33,7 @@ struct cli_opts {
 };
 
 int cli_run(const struct cli_opts *opts);
-/* An error as the command line shows it: the backend's sentence and the
- * hint in the command line's words ("svff detach VF", "--yes"). */
-const char *cli_err_text(const struct svff_err *e, char *buf, size_t len);
-void cli_perror(const struct svff_err *e);
+
 #define SVFF_LOCK_FILE "/run/svff.lock"		/* one svff changes the host at a time */
 #define SVFF_PAUSE_FILE "/run/svff/paused"	/* the VFs svff paused */
 

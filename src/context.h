@@ -74,6 +74,8 @@ const struct context_opts *context_opts(const struct context *ctx);
 const struct svff_config *context_config(const struct context *ctx);
 /* --connect, else the config's libvirt.uri, else NULL (libvirt's default). */
 const char *context_uri(const struct context *ctx);
+/* The demo lab's folder, NULL without --demo. */
+const char *context_demo_dir(const struct context *ctx);
 /* The root is the host's own /sys (not a fixture tree). */
 bool context_is_system(const struct context *ctx);
 /* The path of one of svff's files (its folder created on the host). */

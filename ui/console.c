@@ -776,36 +776,41 @@ static const char *selected_pf(struct ui_console *c)
 	return NULL;
 }
 
-/* The operations that run as plans, by the name the backend knows. */
-static const char *plan_what(enum ui_action a)
+static void start_plan(struct ui_console *c, enum ui_action a, const char *target, long numvfs)
 {
-	return a == UI_ACTION_INIT ? "init" : a == UI_ACTION_RECONF ? "reconf" : a == UI_ACTION_PAUSE ? "pause" :
-	       "unpause";
-}
-
-static void start_plan(struct ui_console *c, enum ui_action a, const char *pf, long numvfs)
-{
+	const struct ui_plan_request rq = { .action = a, .target = target, .numvfs = numvfs };
+	struct svff_plan_text text;
 	struct svff_err err = { 0 };
 	char msg[SVFF_ERR_MSG_MAX + 96];
-	char text[3000], title[16];
-	bool disturbs = false;
-	const char *what = plan_what(a);
-	int n = c->ops->plan(c->ctx, what, pf, numvfs, text, sizeof(text), &disturbs, &err);
+	size_t off;
+	int n = c->ops->plan(c->ctx, &rq, &text, &err);
 
 	if (n < 0) {
-		ui_console_log(c, UI_ERROR, "%s %s: %s", actions[a].name, pf, err_text(c, &err, msg, sizeof(msg)));
+		ui_console_log(c, UI_ERROR, "%s %s: %s", actions[a].name, target, err_text(c, &err, msg, sizeof(msg)));
+		svff_plan_text_clear(&text);
 		return;
 	}
 	if (n == 0) {
-		set_status(c, UI_INFO, "%s %s: nothing to do, the host already matches", actions[a].name, pf);
+		set_status(c, UI_INFO, "%s %s: nothing to do, the host already matches", actions[a].name, target);
+		svff_plan_text_clear(&text);
 		return;
 	}
-	snprintf(c->pending_vf, sizeof(c->pending_vf), "%s", pf);
+	snprintf(c->pending_vf, sizeof(c->pending_vf), "%s", target);
 	c->confirm_num = numvfs;
-	snprintf(title, sizeof(title), "%s", what);
-	title[0] = (char)toupper((unsigned char)title[0]);
-	confirm(c, a, pf, "%s %s: %d step(s)%s\n%s", title, pf, n,
-		disturbs ? "\n! VMs lose their VFs for a moment: the guests see a PCI hot-unplug" : "", text);
+	/* the warnings first: a long plan is cut at the bottom, they are not */
+	off = (size_t)snprintf(c->confirm_text, sizeof(c->confirm_text), "%s %s: %d step(s)", actions[a].label,
+			       target, n);
+	for (size_t i = 0; i < text.warnings.len && off < sizeof(c->confirm_text); i++)
+		off += (size_t)snprintf(c->confirm_text + off, sizeof(c->confirm_text) - off, "\n! %s",
+					text.warnings.items[i]);
+	for (size_t i = 0; i < text.steps.len && off < sizeof(c->confirm_text); i++)
+		off += (size_t)snprintf(c->confirm_text + off, sizeof(c->confirm_text) - off, "\n%s",
+					text.steps.items[i]);
+	svff_plan_text_clear(&text);
+	c->confirm_action = a;
+	snprintf(c->confirm_arg, sizeof(c->confirm_arg), "%s", target);
+	c->mode = M_CONFIRM;
+	c->dirty = true;
 }
 
 static void start_attach(struct ui_console *c)
@@ -897,20 +902,22 @@ static void run_confirmed(struct ui_console *c)
 	case UI_ACTION_RECONF:
 	case UI_ACTION_PAUSE:
 	case UI_ACTION_UNPAUSE: {
-		char report[1024];
-		const char *what = plan_what(c->confirm_action);
+		const struct ui_plan_request rq = {
+			.action = c->confirm_action, .target = c->confirm_arg, .numvfs = c->confirm_num,
+		};
+		const char *what = actions[c->confirm_action].name;
+		struct svff_strlist report = { 0 };
 
 		ui_console_log(c, UI_INFO, "%s %s ...", what, c->confirm_arg);
 		ui_console_draw(c);
-		rc = c->ops->run(c->ctx, what, c->confirm_arg, c->confirm_num, report, sizeof(report), &err);
+		rc = c->ops->run(c->ctx, &rq, &report, &err);
 		if (rc == 0) {
-			char *line, *save = NULL;
-
 			ui_console_log(c, UI_INFO, "%s %s: done", what, c->confirm_arg);
 			/* one log line per VM: which path its VF took, how long it was away */
-			for (line = strtok_r(report, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-				ui_console_log(c, UI_INFO, "  %s", line);
+			for (size_t i = 0; i < report.len; i++)
+				ui_console_log(c, UI_INFO, "  %s", report.items[i]);
 		}
+		svff_strlist_clear(&report);
 		break;
 	}
 	default:
