@@ -1,3 +1,5 @@
+/* svff — the errors, hints and string lists the backend hands back
+ * (svff/error.h). */
 #include "config.h"
 
 #include <errno.h>

@@ -1,3 +1,5 @@
+/* svff — the host model (svff/host.h): PCI functions read from sysfs,
+ * libpci and libudev, grouped into cards, kept current from device events. */
 #include "config.h"
 
 #include <errno.h>

@@ -1,3 +1,6 @@
+/* svff — VF attach and detach as managed PCI hostdevs: the checks libvirt
+ * would make late or cryptically, then libvirt's device API.  One unit with
+ * virt.c and vfpause.c behind svff/virt.h. */
 #include "config.h"
 
 #include <errno.h>

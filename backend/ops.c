@@ -1,3 +1,5 @@
+/* svff — the operations as plans (svff/ops.h): init, reconf, pause and
+ * driver plans built, described, run step by step and undone; the lock. */
 #include "config.h"
 
 #include <errno.h>

@@ -1,3 +1,5 @@
+/* svff — libpci: config space, capabilities and names (pci.h), with
+ * libpci's exit-on-error kept from killing svff. */
 #include "config.h"
 
 #include <errno.h>

@@ -1,3 +1,5 @@
+/* svff — every sysfs access, relative to one root svff never leaves
+ * (sysfs.h); the one place that decides whether the root is the real /sys. */
 #include "config.h"
 
 #include <dirent.h>

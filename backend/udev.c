@@ -1,3 +1,4 @@
+/* svff — libudev: PCI enumeration and the device-event monitor (udev.h). */
 #include "config.h"
 
 #include <errno.h>

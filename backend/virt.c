@@ -1,3 +1,5 @@
+/* svff — libvirt (svff/virt.h): the VM inventory, its events and the
+ * reconnection.  One unit with vfpause.c and hostdev.c behind svff/virt.h. */
 #include "config.h"
 
 #include <errno.h>

@@ -1,3 +1,5 @@
+/* svff tests — fixture hosts in temporary folders, files, snapshots
+ * (testutil.h). */
 #include "config.h"
 
 #include <ftw.h>

@@ -1,3 +1,5 @@
+/* svff lab — the kernel model: Linux's and the QDMA driver's answers to
+ * svff's writes on a fixture tree (kmodel.h). */
 #include "config.h"
 
 #include <errno.h>
