@@ -270,49 +270,55 @@ static void pf_layout_init(void *elem)
 	l->num_vfs = l->qmax = l->vf_qmax = -1;
 }
 
-static int load_pfs(struct loader *ld, const config_setting_t *list)
+#define PF_MEMBER(m) offsetof(struct svff_pf_layout, m)
+#define AS_MEMBER(m) offsetof(struct svff_assignment, m)
+
+static const struct member pf_members[] = {
+	{ "pf", M_BDF, PF_MEMBER(pf), SVFF_BDF_LEN, 0, 0 },
+	{ "num_vfs", M_INT, PF_MEMBER(num_vfs), 0, 0, 4096 },
+	{ "qmax", M_INT, PF_MEMBER(qmax), 0, 0, 4096 },
+	{ "vf_qmax", M_INT, PF_MEMBER(vf_qmax), 0, 0, 4096 },
+	{ "vf_driver", M_STRING, PF_MEMBER(vf_driver), sizeof(((struct svff_pf_layout *)0)->vf_driver), 0, 0 },
+	{ NULL, M_INT, 0, 0, 0, 0 },
+};
+static const struct member assign_members[] = {
+	{ "vf", M_BDF, AS_MEMBER(vf), SVFF_BDF_LEN, 0, 0 },
+	{ "vm", M_STRING, AS_MEMBER(vm), SVFF_NAME_LEN, 0, 0 },
+	{ NULL, M_INT, 0, 0, 0, 0 },
+};
+static const char *const pf_required[] = { "pf", NULL }, *const assign_required[] = { "vf", "vm", NULL };
+
+/* The settings that are lists of groups, and where each goes in the
+ * configuration. */
+static const struct group_setting {
+	const char *name;
+	size_t elems, count;		/* offsets in struct svff_config */
+	struct group_list gl;
+} group_settings[] = {
+	{ "pfs", offsetof(struct svff_config, pfs), offsetof(struct svff_config, n_pfs), {
+		"( { pf = \"0000:01:00.0\"; num_vfs = 4; } )", "{ pf = \"...\"; ... }", pf_members, pf_required,
+		"missing pf = \"<PCI address>\"", "pf", "this PF is already laid out above",
+		sizeof(struct svff_pf_layout), PF_MEMBER(line), pf_layout_init } },
+	{ "assign", offsetof(struct svff_config, assign), offsetof(struct svff_config, n_assign), {
+		"( { vf = \"0000:01:00.4\"; vm = \"name\"; } )", "{ vf = \"...\"; vm = \"...\"; }", assign_members,
+		assign_required, "needs both vf = \"<PCI address>\" and vm = \"<VM name>\"", "vf",
+		"this VF is already assigned above (one VM per VF)", sizeof(struct svff_assignment), AS_MEMBER(line),
+		NULL } },
+};
+
+/* 1 when s is not a list of groups, else what loading it gave. */
+static int load_group_setting(struct loader *ld, const config_setting_t *s)
 {
-	static const struct member members[] = {
-		{ "pf", M_BDF, offsetof(struct svff_pf_layout, pf), SVFF_BDF_LEN, 0, 0 },
-		{ "num_vfs", M_INT, offsetof(struct svff_pf_layout, num_vfs), 0, 0, 4096 },
-		{ "qmax", M_INT, offsetof(struct svff_pf_layout, qmax), 0, 0, 4096 },
-		{ "vf_qmax", M_INT, offsetof(struct svff_pf_layout, vf_qmax), 0, 0, 4096 },
-		{ "vf_driver", M_STRING, offsetof(struct svff_pf_layout, vf_driver),
-		  sizeof(((struct svff_pf_layout *)0)->vf_driver), 0, 0 },
-		{ NULL, M_INT, 0, 0, 0, 0 },
-	};
-	static const char *const required[] = { "pf", NULL };
-	static const struct group_list gl = {
-		.list_example = "( { pf = \"0000:01:00.0\"; num_vfs = 4; } )",
-		.group_example = "{ pf = \"...\"; ... }",
-		.members = members, .required = required,
-		.missing = "missing pf = \"<PCI address>\"",
-		.key = "pf", .duplicate = "this PF is already laid out above",
-		.size = sizeof(struct svff_pf_layout), .line_off = offsetof(struct svff_pf_layout, line),
-		.init = pf_layout_init,
-	};
+	char *cfg = (char *)ld->cfg;
 
-	return load_groups(ld, list, &gl, (void **)&ld->cfg->pfs, &ld->cfg->n_pfs);
-}
+	for (size_t i = 0; i < sizeof(group_settings) / sizeof(group_settings[0]); i++) {
+		const struct group_setting *gs = &group_settings[i];
 
-static int load_assign(struct loader *ld, const config_setting_t *list)
-{
-	static const struct member members[] = {
-		{ "vf", M_BDF, offsetof(struct svff_assignment, vf), SVFF_BDF_LEN, 0, 0 },
-		{ "vm", M_STRING, offsetof(struct svff_assignment, vm), SVFF_NAME_LEN, 0, 0 },
-		{ NULL, M_INT, 0, 0, 0, 0 },
-	};
-	static const char *const required[] = { "vf", "vm", NULL };
-	static const struct group_list gl = {
-		.list_example = "( { vf = \"0000:01:00.4\"; vm = \"name\"; } )",
-		.group_example = "{ vf = \"...\"; vm = \"...\"; }",
-		.members = members, .required = required,
-		.missing = "needs both vf = \"<PCI address>\" and vm = \"<VM name>\"",
-		.key = "vf", .duplicate = "this VF is already assigned above (one VM per VF)",
-		.size = sizeof(struct svff_assignment), .line_off = offsetof(struct svff_assignment, line),
-	};
-
-	return load_groups(ld, list, &gl, (void **)&ld->cfg->assign, &ld->cfg->n_assign);
+		if (!strcmp(gs->name, config_setting_name(s)))
+			return load_groups(ld, s, &gs->gl, (void **)(void *)(cfg + gs->elems),
+					   (size_t *)(void *)(cfg + gs->count));
+	}
+	return 1;
 }
 
 static int load_group(struct loader *ld, const config_setting_t *g, const char *const *keys,
@@ -448,12 +454,10 @@ int svff_config_load(const char *path, bool must_exist, struct svff_config **out
 		config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
 		const char *name = config_setting_name(s);
 
-		if (!strcmp(name, "allow")) {
+		if ((rc = load_group_setting(&ld, s)) <= 0) {
+			/* pfs, assign */
+		} else if (!strcmp(name, "allow")) {
 			rc = load_allow(&ld, s);
-		} else if (!strcmp(name, "pfs")) {
-			rc = load_pfs(&ld, s);
-		} else if (!strcmp(name, "assign")) {
-			rc = load_assign(&ld, s);
 		} else if (!strcmp(name, "libvirt")) {
 			static const char *const keys[] = { "uri", NULL };
 			char *const bufs[] = { cfg->uri };

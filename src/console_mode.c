@@ -46,23 +46,24 @@ struct app {
 	int pending_watch;
 };
 
-static bool read_only(const struct app *app)
-{
-	return context_opts(app->ctx)->read_only;
-}
-
 /* ---- what the console asks ---------------------------------------------------- */
+
+/* Every change the console asks for: refused under --read-only (the keys
+ * say so first), audited when done. */
+static int refused(const struct app *app, struct svff_err *err)
+{
+	return context_opts(app->ctx)->read_only ? svff_err_set(err, EPERM, "svff runs with --read-only") : 0;
+}
 
 static int op_attach(void *data, const char *vf, const char *vm, bool dry_run,
 		     struct svff_strlist *notes, struct svff_err *err)
 {
 	struct app *app = data;
-	int rc;
+	int rc = refused(app, err);
 
-	if (read_only(app))
-		return svff_err_set(err, EPERM, "svff runs with --read-only");
-	rc = svff_virt_attach(context_virt(app->ctx), context_host(app->ctx), context_config(app->ctx), vf, vm, 0,
-			      dry_run, notes, err);
+	if (rc == 0)
+		rc = svff_virt_attach(context_virt(app->ctx), context_host(app->ctx), context_config(app->ctx), vf,
+				      vm, 0, dry_run, notes, err);
 	if (!dry_run && rc == 0)
 		context_audit(app->ctx, "attached %s to VM %s", vf, vm);
 	return rc;
@@ -71,41 +72,36 @@ static int op_attach(void *data, const char *vf, const char *vm, bool dry_run,
 static int op_detach(void *data, const char *vf, struct svff_err *err)
 {
 	struct app *app = data;
-	int rc;
+	int rc = refused(app, err);
 
-	if (read_only(app))
-		return svff_err_set(err, EPERM, "svff runs with --read-only");
-	rc = svff_virt_detach(context_virt(app->ctx), context_host(app->ctx), context_config(app->ctx), vf, NULL, 0,
-			      OP_TIMEOUT_MS, false, err);
+	if (rc == 0)
+		rc = svff_virt_detach(context_virt(app->ctx), context_host(app->ctx), context_config(app->ctx), vf,
+				      NULL, 0, OP_TIMEOUT_MS, false, err);
 	if (rc == 0)
 		context_audit(app->ctx, "detached %s", vf);
 	return rc;
 }
 
+static int vm_state(struct app *app, const char *vm, bool suspend, struct svff_err *err)
+{
+	struct svff_virt *virt = context_virt(app->ctx);
+	int rc = refused(app, err);
+
+	if (rc == 0)
+		rc = suspend ? svff_virt_suspend(virt, vm, err) : svff_virt_resume(virt, vm, err);
+	if (rc == 0)
+		context_audit(app->ctx, "VM %s %s", vm, suspend ? "suspended" : "resumed");
+	return rc;
+}
+
 static int op_suspend(void *data, const char *vm, struct svff_err *err)
 {
-	struct app *app = data;
-	int rc;
-
-	if (read_only(app))
-		return svff_err_set(err, EPERM, "svff runs with --read-only");
-	rc = svff_virt_suspend(context_virt(app->ctx), vm, err);
-	if (rc == 0)
-		context_audit(app->ctx, "VM %s suspended", vm);
-	return rc;
+	return vm_state(data, vm, true, err);
 }
 
 static int op_resume(void *data, const char *vm, struct svff_err *err)
 {
-	struct app *app = data;
-	int rc;
-
-	if (read_only(app))
-		return svff_err_set(err, EPERM, "svff runs with --read-only");
-	rc = svff_virt_resume(context_virt(app->ctx), vm, err);
-	if (rc == 0)
-		context_audit(app->ctx, "VM %s resumed", vm);
-	return rc;
+	return vm_state(data, vm, false, err);
 }
 
 /* The plan an action asks for, from the backend. */
@@ -150,9 +146,7 @@ static int op_run(void *data, const struct ui_plan_request *rq, struct svff_strl
 	struct svff_plan plan;
 	int rc;
 
-	if (read_only(app))
-		return svff_err_set(err, EPERM, "svff runs with --read-only");
-	if ((rc = make_plan(app, rq, &plan, err)) < 0)
+	if ((rc = refused(app, err)) < 0 || (rc = make_plan(app, rq, &plan, err)) < 0)
 		return rc;
 	rc = context_run_plan(app->ctx, &plan, OP_TIMEOUT_MS, err);
 	if (rc == 0)
