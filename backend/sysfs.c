@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -164,6 +165,26 @@ void svff_sysfs_free(struct svff_sysfs *sys)
 	free(sys);
 }
 
+/* openat2 beneath dirfd.  With RESOLVE_BENEATH the kernel answers EAGAIN
+ * when a rename or a mount anywhere on the system raced with a ".." of the
+ * lookup (a tree's links are full of them) and asks the caller to try
+ * again: on a busy machine the scan missed devices and writes failed.
+ * After a few tries the caller falls back to the realpath check, as on a
+ * kernel without openat2. */
+static int open_beneath(int dirfd, const char *name, int flags)
+{
+	struct open_how how = {
+		.flags = (unsigned)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd, tries = 0;
+
+	while ((fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how))) < 0 && errno == EAGAIN &&
+	       ++tries < 8)
+		sched_yield();
+	return fd;
+}
+
 /* Opens rel below the root; refuses to leave it.  Returns fd or -errno. */
 static int sysfs_open(const struct svff_sysfs *sys, const char *rel, int flags)
 {
@@ -174,19 +195,15 @@ static int sysfs_open(const struct svff_sysfs *sys, const char *rel, int flags)
 	if (!rel_is_safe(rel))
 		return -EXDEV;
 	if (have_openat2 != 0) {
-		struct open_how how = {
-			.flags = (unsigned)(flags | O_CLOEXEC),
-			.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-		};
-
-		fd = (int)syscall(SYS_openat2, sys->rootfd, rel, &how, sizeof(how));
+		fd = open_beneath(sys->rootfd, rel, flags);
 		if (fd >= 0) {
 			have_openat2 = 1;
 			return fd;
 		}
-		if (errno != ENOSYS && errno != EPERM)
+		if (errno != ENOSYS && errno != EPERM && errno != EAGAIN)
 			return -errno;
-		have_openat2 = 0;
+		if (errno != EAGAIN)
+			have_openat2 = 0;
 	}
 	snprintf(path, sizeof(path), "%s/%s", sys->real, rel);
 	if (flags & O_NOFOLLOW) {
@@ -435,13 +452,9 @@ static int dir_openat(const struct svff_sysfs_dir *dir, const char *name, int fl
 	if (!rel_is_safe(name))
 		return -EXDEV;
 	if (have_openat2 == 1) {
-		struct open_how how = {
-			.flags = (unsigned)(flags | O_CLOEXEC),
-			.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-		};
-
-		fd = (int)syscall(SYS_openat2, dir->fd, name, &how, sizeof(how));
-		return fd < 0 ? -errno : fd;
+		fd = open_beneath(dir->fd, name, flags);
+		if (fd >= 0 || errno != EAGAIN)
+			return fd < 0 ? -errno : fd;
 	}
 	return sysfs_open(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), flags);
 }

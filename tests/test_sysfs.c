@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -266,6 +269,46 @@ static void test_real_sys_by_resolved_path(void **state)
 	testutil_rmtree(root);
 }
 
+/* Renames anywhere on the machine make openat2's RESOLVE_BENEATH answer
+ * EAGAIN for a path through ".." (every bus/pci/devices link has them):
+ * reads must not fail for it. */
+static void test_reads_while_files_are_renamed(void **state)
+{
+	struct fx *fx = *state;
+	char dir[64] = "/tmp/svff-rename-XXXXXX", a[96], b[96], buf[64];
+	struct svff_err err = { 0 };
+	struct timespec t0, t;
+	int failures = 0, reads = 0;
+	pid_t child;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(a, sizeof(a), "%s/a", dir);
+	snprintf(b, sizeof(b), "%s/b", dir);
+	testutil_write(dir, "a", "x");
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		for (;;) {
+			if (rename(a, b) < 0 || rename(b, a) < 0)
+				_exit(1);
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		if (svff_sysfs_read(fx->sys, "bus/pci/devices/0000:01:00.0/vendor", buf, sizeof(buf), &err) < 0)
+			failures++;
+		reads++;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < 700);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	unlink(a);
+	unlink(b);
+	rmdir(dir);
+	if (failures)
+		fail_msg("%d of %d reads failed while files were renamed: %s", failures, reads, err.msg);
+}
+
 /* A device folder held open reads like the root does, and refuses the same. */
 static void test_dir(void **state)
 {
@@ -344,6 +387,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refusals_without_openat2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dir_without_openat2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reads_while_files_are_renamed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
