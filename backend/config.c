@@ -1,6 +1,11 @@
+/* svff — the configuration file (svff/config.h), read with libconfig:
+ * every setting checked, errors as "file:line: setting: what was expected",
+ * unknown settings kept as warnings. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +18,7 @@ struct loader {
 	struct svff_config *cfg;
 	struct svff_err *err;
 	const char *file;
+	const char *text;		/* the file's text, for what libconfig does not keep */
 };
 
 static int bad(struct loader *ld, const config_setting_t *s, const char *what)
@@ -53,9 +59,49 @@ static int get_string(struct loader *ld, const config_setting_t *s, char *buf, s
 	return 0;
 }
 
+/* The number as the file writes it: libconfig keeps no text of a number,
+ * and wraps one that does not fit (99999999999999999999 reads as -1). */
+static bool source_number(const struct loader *ld, const config_setting_t *s, char *buf, size_t len)
+{
+	const char *p = ld->text, *name = config_setting_name(s), *start, *end;
+	int line = config_setting_source_line(s);
+
+	for (int l = 1; p && l < line; l++)
+		if ((p = strchr(p, '\n')))
+			p++;
+	if (!p || !name)
+		return false;
+	start = p;
+	end = p + strcspn(p, "\n");
+	while ((p = strstr(p, name)) && p < end) {
+		const char *q = p + strlen(name);
+		bool inside = p > start && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '-');
+
+		p = q;
+		if (inside)
+			continue;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q != '=' && *q != ':')
+			continue;
+		size_t n;
+
+		q++;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		n = strspn(q, "+-0123456789abcdefABCDEFxXL");
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, q, n);
+		buf[n] = '\0';
+		return n > 0;
+	}
+	return false;
+}
+
 static int get_int(struct loader *ld, const config_setting_t *s, long lo, long hi, long *out)
 {
-	char what[96];
+	char what[160], text[64];
 	long long v;
 
 	if (config_setting_type(s) != CONFIG_TYPE_INT && config_setting_type(s) != CONFIG_TYPE_INT64) {
@@ -63,6 +109,18 @@ static int get_int(struct loader *ld, const config_setting_t *s, long lo, long h
 		return bad(ld, s, what);
 	}
 	v = config_setting_get_int64(s);
+	if (source_number(ld, s, text, sizeof(text))) {
+		char *end;
+		long long w;
+
+		errno = 0;
+		w = strtoll(text, &end, 0);
+		if (errno == ERANGE || w != v) {
+			snprintf(what, sizeof(what), "%s is too %s: expected %ld to %ld", text,
+				 text[0] == '-' ? "small" : "large", lo, hi);
+			return bad(ld, s, what);
+		}
+	}
 	if (v < lo || v > hi) {
 		snprintf(what, sizeof(what), "%lld is out of range: expected %ld to %ld", v, lo, hi);
 		return bad(ld, s, what);
@@ -122,96 +180,145 @@ static int load_allow(struct loader *ld, const config_setting_t *list)
 	return 0;
 }
 
-static int load_pfs(struct loader *ld, const config_setting_t *list)
+/* A list of groups, each one element of an array of structs (pfs,
+ * assign): which members a group may have, where each goes, which are
+ * required and which one no two groups may share. */
+enum member_type { M_BDF, M_INT, M_STRING };
+
+struct member {
+	const char *name;
+	enum member_type type;
+	size_t off, len;		/* where it goes in the element; M_STRING: its size */
+	long lo, hi;			/* M_INT */
+};
+
+struct group_list {
+	const char *list_example;	/* for "expected a list of groups: ..." */
+	const char *group_example;	/* for "expected a group ..." */
+	const struct member *members;	/* NULL name ends them */
+	const char *const *required;	/* NULL ends them */
+	const char *missing;		/* said when a required member is missing */
+	const char *key;		/* unique among the groups */
+	const char *duplicate;		/* said when it is not */
+	size_t size, line_off;		/* of an element; where its line goes */
+	void (*init)(void *elem);	/* the defaults */
+};
+
+static int load_groups(struct loader *ld, const config_setting_t *list, const struct group_list *gl, void **out,
+		       size_t *n_out)
 {
-	int n = config_setting_length(list), rc;
+	int n = config_setting_length(list), rc = 0;
+	char what[160];
+	char *elems;
 
-	if (config_setting_type(list) != CONFIG_TYPE_LIST)
-		return bad(ld, list, "expected a list of groups: ( { pf = \"0000:01:00.0\"; num_vfs = 4; } )");
-	ld->cfg->pfs = calloc((size_t)n + 1, sizeof(*ld->cfg->pfs));
-	if (!ld->cfg->pfs)
+	if (config_setting_type(list) != CONFIG_TYPE_LIST) {
+		snprintf(what, sizeof(what), "expected a list of groups: %s", gl->list_example);
+		return bad(ld, list, what);
+	}
+	elems = calloc((size_t)n + 1, gl->size);
+	if (!elems)
 		return svff_err_set(ld->err, ENOMEM, "out of memory");
+	*out = elems;
 	for (int i = 0; i < n; i++) {
-		const config_setting_t *g = config_setting_get_elem(list, (unsigned)i), *s;
-		struct svff_pf_layout *l = &ld->cfg->pfs[i];
+		const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+		char *e = elems + (size_t)i * gl->size;
 
-		if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-			return bad(ld, g, "expected a group { pf = \"...\"; ... }");
-		l->num_vfs = l->qmax = l->vf_qmax = -1;
-		l->line = config_setting_source_line(g);
-		if (!(s = config_setting_get_member(g, "pf")))
-			return bad(ld, g, "missing pf = \"<PCI address>\"");
+		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+			snprintf(what, sizeof(what), "expected a group %s", gl->group_example);
+			return bad(ld, g, what);
+		}
+		if (gl->init)
+			gl->init(e);
+		*(int *)(e + gl->line_off) = config_setting_source_line(g);
+		for (size_t r = 0; gl->required[r]; r++)
+			if (!config_setting_get_member(g, gl->required[r]))
+				return bad(ld, g, gl->missing);
 		for (int k = 0; k < config_setting_length(g); k++) {
-			const char *name;
+			const config_setting_t *s = config_setting_get_elem(g, (unsigned)k);
+			const struct member *m;
 
-			s = config_setting_get_elem(g, (unsigned)k);
-			name = config_setting_name(s);
-			if (!strcmp(name, "pf"))
-				rc = get_bdf(ld, s, l->pf);
-			else if (!strcmp(name, "num_vfs"))
-				rc = get_int(ld, s, 0, 4096, &l->num_vfs);
-			else if (!strcmp(name, "qmax"))
-				rc = get_int(ld, s, 0, 4096, &l->qmax);
-			else if (!strcmp(name, "vf_qmax"))
-				rc = get_int(ld, s, 0, 4096, &l->vf_qmax);
-			else if (!strcmp(name, "vf_driver"))
-				rc = get_string(ld, s, l->vf_driver, sizeof(l->vf_driver));
-			else {
+			for (m = gl->members; m->name && strcmp(m->name, config_setting_name(s)); m++)
+				;
+			if (!m->name)
 				unknown(ld, s);
-				rc = 0;
-			}
+			else if (m->type == M_BDF)
+				rc = get_bdf(ld, s, e + m->off);
+			else if (m->type == M_INT)
+				rc = get_int(ld, s, m->lo, m->hi, (long *)(void *)(e + m->off));
+			else
+				rc = get_string(ld, s, e + m->off, m->len);
 			if (rc < 0)
 				return rc;
 		}
-		for (int k = 0; k < i; k++)
-			if (!strcmp(ld->cfg->pfs[k].pf, l->pf))
-				return bad(ld, config_setting_get_member(g, "pf"), "this PF is already laid out above");
-		ld->cfg->n_pfs++;
+		for (int k = 0; k < i; k++) {
+			const struct member *key;
+
+			for (key = gl->members; strcmp(key->name, gl->key); key++)
+				;
+			if (!strcmp(elems + (size_t)k * gl->size + key->off, e + key->off))
+				return bad(ld, config_setting_get_member(g, gl->key), gl->duplicate);
+		}
+		(*n_out)++;
 	}
 	return 0;
 }
 
-static int load_assign(struct loader *ld, const config_setting_t *list)
+static void pf_layout_init(void *elem)
 {
-	int n = config_setting_length(list), rc;
+	struct svff_pf_layout *l = elem;
 
-	if (config_setting_type(list) != CONFIG_TYPE_LIST)
-		return bad(ld, list, "expected a list of groups: ( { vf = \"0000:01:00.4\"; vm = \"name\"; } )");
-	ld->cfg->assign = calloc((size_t)n + 1, sizeof(*ld->cfg->assign));
-	if (!ld->cfg->assign)
-		return svff_err_set(ld->err, ENOMEM, "out of memory");
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *g = config_setting_get_elem(list, (unsigned)i), *s;
-		struct svff_assignment *a = &ld->cfg->assign[i];
+	l->num_vfs = l->qmax = l->vf_qmax = -1;
+}
 
-		if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-			return bad(ld, g, "expected a group { vf = \"...\"; vm = \"...\"; }");
-		a->line = config_setting_source_line(g);
-		if (!config_setting_get_member(g, "vf") || !config_setting_get_member(g, "vm"))
-			return bad(ld, g, "needs both vf = \"<PCI address>\" and vm = \"<VM name>\"");
-		for (int k = 0; k < config_setting_length(g); k++) {
-			const char *name;
+#define PF_MEMBER(m) offsetof(struct svff_pf_layout, m)
+#define AS_MEMBER(m) offsetof(struct svff_assignment, m)
 
-			s = config_setting_get_elem(g, (unsigned)k);
-			name = config_setting_name(s);
-			if (!strcmp(name, "vf"))
-				rc = get_bdf(ld, s, a->vf);
-			else if (!strcmp(name, "vm"))
-				rc = get_string(ld, s, a->vm, sizeof(a->vm));
-			else {
-				unknown(ld, s);
-				rc = 0;
-			}
-			if (rc < 0)
-				return rc;
-		}
-		for (int k = 0; k < i; k++)
-			if (!strcmp(ld->cfg->assign[k].vf, a->vf))
-				return bad(ld, config_setting_get_member(g, "vf"),
-					   "this VF is already assigned above (one VM per VF)");
-		ld->cfg->n_assign++;
+static const struct member pf_members[] = {
+	{ "pf", M_BDF, PF_MEMBER(pf), SVFF_BDF_LEN, 0, 0 },
+	{ "num_vfs", M_INT, PF_MEMBER(num_vfs), 0, 0, 4096 },
+	{ "qmax", M_INT, PF_MEMBER(qmax), 0, 0, 4096 },
+	{ "vf_qmax", M_INT, PF_MEMBER(vf_qmax), 0, 0, 4096 },
+	{ "vf_driver", M_STRING, PF_MEMBER(vf_driver), sizeof(((struct svff_pf_layout *)0)->vf_driver), 0, 0 },
+	{ NULL, M_INT, 0, 0, 0, 0 },
+};
+static const struct member assign_members[] = {
+	{ "vf", M_BDF, AS_MEMBER(vf), SVFF_BDF_LEN, 0, 0 },
+	{ "vm", M_STRING, AS_MEMBER(vm), SVFF_NAME_LEN, 0, 0 },
+	{ NULL, M_INT, 0, 0, 0, 0 },
+};
+static const char *const pf_required[] = { "pf", NULL }, *const assign_required[] = { "vf", "vm", NULL };
+
+/* The settings that are lists of groups, and where each goes in the
+ * configuration. */
+static const struct group_setting {
+	const char *name;
+	size_t elems, count;		/* offsets in struct svff_config */
+	struct group_list gl;
+} group_settings[] = {
+	{ "pfs", offsetof(struct svff_config, pfs), offsetof(struct svff_config, n_pfs), {
+		"( { pf = \"0000:01:00.0\"; num_vfs = 4; } )", "{ pf = \"...\"; ... }", pf_members, pf_required,
+		"missing pf = \"<PCI address>\"", "pf", "this PF is already laid out above",
+		sizeof(struct svff_pf_layout), PF_MEMBER(line), pf_layout_init } },
+	{ "assign", offsetof(struct svff_config, assign), offsetof(struct svff_config, n_assign), {
+		"( { vf = \"0000:01:00.4\"; vm = \"name\"; } )", "{ vf = \"...\"; vm = \"...\"; }", assign_members,
+		assign_required, "needs both vf = \"<PCI address>\" and vm = \"<VM name>\"", "vf",
+		"this VF is already assigned above (one VM per VF)", sizeof(struct svff_assignment), AS_MEMBER(line),
+		NULL } },
+};
+
+/* 1 when s is not a list of groups, else what loading it gave. */
+static int load_group_setting(struct loader *ld, const config_setting_t *s)
+{
+	char *cfg = (char *)ld->cfg;
+
+	for (size_t i = 0; i < sizeof(group_settings) / sizeof(group_settings[0]); i++) {
+		const struct group_setting *gs = &group_settings[i];
+
+		if (!strcmp(gs->name, config_setting_name(s)))
+			return load_groups(ld, s, &gs->gl, (void **)(void *)(cfg + gs->elems),
+					   (size_t *)(void *)(cfg + gs->count));
 	}
-	return 0;
+	return 1;
 }
 
 static int load_group(struct loader *ld, const config_setting_t *g, const char *const *keys,
@@ -286,13 +393,15 @@ int svff_config_load(const char *path, bool must_exist, struct svff_config **out
 	struct loader ld = { .cfg = cfg, .err = err, .file = path };
 	config_setting_t *root;
 	config_t c;
+	char *text = NULL;
+	size_t len = 0, cap = 0;
 	FILE *f;
 	int rc = 0;
 
 	*out = NULL;
 	if (!cfg)
 		return svff_err_set(err, ENOMEM, "out of memory");
-	f = fopen(path, "r");
+	f = fopen(path, "re");
 	if (!f) {
 		int e = errno;
 
@@ -304,8 +413,39 @@ int svff_config_load(const char *path, bool must_exist, struct svff_config **out
 		return svff_err_set(err, e, "%s: %s", path, strerror(e));
 	}
 	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
+	/* read here, not by libconfig: a folder or an unreadable file gets
+	 * its own words, and the text stays for the numbers' sake */
+	for (;;) {
+		size_t n;
+
+		if (len + 4096 + 1 > cap) {
+			char *t = realloc(text, cap = 2 * cap + 4096 + 1);
+
+			if (!t) {
+				free(text);
+				fclose(f);
+				svff_config_free(cfg);
+				return svff_err_set(err, ENOMEM, "out of memory");
+			}
+			text = t;
+		}
+		n = fread(text + len, 1, 4096, f);
+		len += n;
+		if (n < 4096)
+			break;
+	}
+	if (ferror(f)) {
+		int e = errno;
+
+		free(text);
+		fclose(f);
+		svff_config_free(cfg);
+		return svff_err_set(err, e, "%s: %s", path, strerror(e));
+	}
+	text[len] = '\0';
+	ld.text = text;
 	config_init(&c);
-	if (!config_read(&c, f)) {
+	if (!config_read_string(&c, text)) {
 		rc = svff_err_set(err, EINVAL, "%s:%d: %s", path, config_error_line(&c), config_error_text(&c));
 		goto cleanup;
 	}
@@ -314,12 +454,10 @@ int svff_config_load(const char *path, bool must_exist, struct svff_config **out
 		config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
 		const char *name = config_setting_name(s);
 
-		if (!strcmp(name, "allow")) {
+		if ((rc = load_group_setting(&ld, s)) <= 0) {
+			/* pfs, assign */
+		} else if (!strcmp(name, "allow")) {
 			rc = load_allow(&ld, s);
-		} else if (!strcmp(name, "pfs")) {
-			rc = load_pfs(&ld, s);
-		} else if (!strcmp(name, "assign")) {
-			rc = load_assign(&ld, s);
 		} else if (!strcmp(name, "libvirt")) {
 			static const char *const keys[] = { "uri", NULL };
 			char *const bufs[] = { cfg->uri };
@@ -337,6 +475,7 @@ int svff_config_load(const char *path, bool must_exist, struct svff_config **out
 cleanup:
 	config_destroy(&c);
 	fclose(f);
+	free(text);
 	if (rc < 0) {
 		svff_config_free(cfg);
 		return rc;

@@ -1,3 +1,5 @@
+/* svff — a libvirt domain's XML read into the VM model: state, vCPUs,
+ * memory, NUMA and PCI hostdevs (domxml.h). */
 #include "config.h"
 
 #include <errno.h>

@@ -1,3 +1,5 @@
+/* svff — the errors, hints and string lists the backend hands back
+ * (svff/error.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -16,6 +18,8 @@ int svff_err_set(struct svff_err *err, int code, const char *fmt, ...)
 		code = EIO;
 	if (err) {
 		err->code = code;
+		err->hint = SVFF_HINT_NONE;
+		err->subject[0] = '\0';
 		va_start(ap, fmt);
 		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 		va_end(ap);
@@ -45,7 +49,20 @@ void svff_err_clear(struct svff_err *err)
 	if (err) {
 		err->code = 0;
 		err->msg[0] = '\0';
+		err->hint = SVFF_HINT_NONE;
+		err->subject[0] = '\0';
 	}
+}
+
+int svff_err_hint(struct svff_err *err, enum svff_hint hint, const char *subject)
+{
+	if (!err)
+		return -EIO;
+	if (err->code <= 0)
+		err->code = EIO;
+	err->hint = hint;
+	snprintf(err->subject, sizeof(err->subject), "%s", subject ? subject : "");
+	return -err->code;
 }
 
 int svff_strlist_add(struct svff_strlist *list, const char *fmt, ...)

@@ -1,3 +1,5 @@
+/* svff — the one poll() loop of the process (svff/evloop.h), which is
+ * libvirt's event implementation too. */
 #include "config.h"
 
 #include <errno.h>
@@ -10,7 +12,7 @@
 #include <unistd.h>
 
 
-#include "evloop.h"
+#include "svff/evloop.h"
 #include "virtlib.h"
 
 struct handle {

@@ -1,3 +1,5 @@
+/* svff — the host model (svff/host.h): PCI functions read from sysfs,
+ * libpci and libudev, grouped into cards, kept current from device events. */
 #include "config.h"
 
 #include <errno.h>
@@ -6,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svff/devevent.h"
 #include "svff/host.h"
 
 #include "pci.h"
@@ -26,42 +29,6 @@ struct svff_host {
 	bool scanning;			/* names after the scan, from pci.ids loaded meanwhile */
 };
 
-/* ---- BDFs ---------------------------------------------------------------- */
-
-int svff_bdf_parse(const char *s, struct svff_bdf *out)
-{
-	unsigned dom = 0, bus, slot, func;
-	int n = 0;
-
-	if (sscanf(s, "%4x:%2x:%2x.%1u%n", &dom, &bus, &slot, &func, &n) == 4 && !s[n]) {
-		/* full form */
-	} else if (dom = 0, n = 0, sscanf(s, "%2x:%2x.%1u%n", &bus, &slot, &func, &n) == 3 && !s[n]) {
-		/* short form, domain 0 */
-	} else {
-		return -EINVAL;
-	}
-	if (slot > 31 || func > 7)
-		return -EINVAL;
-	out->domain = (uint16_t)dom;
-	out->bus = (uint8_t)bus;
-	out->slot = (uint8_t)slot;
-	out->func = (uint8_t)func;
-	return 0;
-}
-
-void svff_bdf_format(const struct svff_bdf *bdf, char *buf, size_t len)
-{
-	snprintf(buf, len, "%04x:%02x:%02x.%u", bdf->domain, bdf->bus, bdf->slot, bdf->func);
-}
-
-int svff_bdf_cmp(const struct svff_bdf *a, const struct svff_bdf *b)
-{
-	uint32_t x = ((uint32_t)a->domain << 16) | (a->bus << 8) | (a->slot << 3) | a->func;
-	uint32_t y = ((uint32_t)b->domain << 16) | (b->bus << 8) | (b->slot << 3) | b->func;
-
-	return x < y ? -1 : x > y;
-}
-
 /* ---- names ---------------------------------------------------------------- */
 
 const char *svff_role_name(enum svff_role role)
@@ -80,26 +47,6 @@ const char *svff_card_kind_name(enum svff_card_kind kind)
 	case SVFF_CARD_SRIOV: return "sriov";
 	default: return "plain";
 	}
-}
-
-struct svff_qdma_id svff_qdma_id_decode(uint16_t vendor, uint16_t device)
-{
-	static const int lanes[16] = { [1] = 1, [2] = 2, [4] = 4, [8] = 8, [0xf] = 16 };
-	struct svff_qdma_id id = { 0 };
-	unsigned t = device >> 12, p = (device >> 8) & 0xf, g = (device >> 4) & 0xf, l = device & 0xf;
-
-	if (vendor != 0x10ee)
-		return id;
-	/* 0xTPGL: T 9/B = PF, A/C = VF; P the PF number 0-3; G the PCIe
-	 * generation; L the lane count (f = x16). */
-	if ((t != 0x9 && t != 0xa && t != 0xb && t != 0xc) || p > 3 || g < 1 || g > 5 || !lanes[l])
-		return id;
-	id.valid = true;
-	id.vf = t == 0xa || t == 0xc;
-	id.pf = (int)p;
-	id.gen = (int)g;
-	id.lanes = lanes[l];
-	return id;
 }
 
 /* ---- reading one function -------------------------------------------------- */
@@ -758,6 +705,22 @@ int svff_host_apply_event(struct svff_host *host, const char *action, const char
 	if (pfname[0] && fn_lookup(host, pfname, NULL))
 		notify(host, SVFF_CHANGE_CHANGED, pfname);
 	return 0;
+}
+
+size_t svff_host_apply_events(struct svff_host *host, struct svff_evsrc *src,
+			      void (*on_error)(void *data, const struct svff_err *err), void *data)
+{
+	struct svff_devevent ev;
+	struct svff_err err = { 0 };
+	size_t n = 0;
+
+	while (src && src->ops->next(src, &ev, &err) > 0) {
+		n++;
+		if (svff_host_apply_event(host, ev.action, ev.bdf, &err) < 0 && on_error)
+			on_error(data, &err);
+		err = (struct svff_err){ 0 };
+	}
+	return n;
 }
 
 void svff_host_set_listener(struct svff_host *host, svff_host_listener fn, void *data)

@@ -1,3 +1,6 @@
+/* svff — VF attach and detach as managed PCI hostdevs: the checks libvirt
+ * would make late or cryptically, then libvirt's device API.  One unit with
+ * virt.c and vfpause.c behind svff/virt.h. */
 #include "config.h"
 
 #include <errno.h>
@@ -7,7 +10,7 @@
 
 #include <libvirt/libvirt.h>
 
-#include "evloop.h"
+#include "svff/evloop.h"
 #include "virt_internal.h"
 
 int svff_hostdev_xml(const char *bdf, char *buf, size_t len, struct svff_err *err)
@@ -90,20 +93,23 @@ static bool vm_active(const struct svff_vm *vm)
 static int check_vm_flags(const struct svff_vm *vm, unsigned flags, const char *verb,
 			  struct svff_err *err)
 {
-	if ((flags & SVFF_ATTACH_LIVE) && !vm_active(vm))
-		return svff_err_set(err, EINVAL, "VM %s is %s: a live %s needs a running VM "
-				    "(use --config to change its definition only)",
-				    vm->name, svff_vm_state_name(vm->state), verb);
-	if ((flags & SVFF_ATTACH_CONFIG) && !vm->persistent)
-		return svff_err_set(err, EINVAL, "VM %s is transient: it has no definition to change "
-				    "(use --live)", vm->name);
+	if ((flags & SVFF_ATTACH_LIVE) && !vm_active(vm)) {
+		svff_err_set(err, EINVAL, "VM %s is %s: a live %s needs a running VM", vm->name,
+			     svff_vm_state_name(vm->state), verb);
+		return svff_err_hint(err, SVFF_HINT_DEFINITION, NULL);
+	}
+	if ((flags & SVFF_ATTACH_CONFIG) && !vm->persistent) {
+		svff_err_set(err, EINVAL, "VM %s is transient: it has no definition to change", vm->name);
+		return svff_err_hint(err, SVFF_HINT_LIVE, NULL);
+	}
 	if ((flags & SVFF_ATTACH_LIVE) && vm->state != SVFF_VM_RUNNING && vm->state != SVFF_VM_PAUSED)
 		return svff_err_set(err, EINVAL, "VM %s is %s: wait until it runs", vm->name,
 				    svff_vm_state_name(vm->state));
 	return 0;
 }
 
-/* svff changes only what the configuration allows (DESIGN.md, Safety). */
+/* svff changes only what the configuration allows: it runs as root on
+ * production hosts. */
 static int check_allowed(const struct svff_config *cfg, const struct svff_host *host,
 			 const char *name, struct svff_err *err)
 {
@@ -111,10 +117,12 @@ static int check_allowed(const struct svff_config *cfg, const struct svff_host *
 
 	if (!cfg || svff_config_allows(cfg, host, fn))
 		return 0;
-	if (!cfg->path[0])
-		return svff_err_set(err, EPERM, "%s is not allow-listed: no configuration file was read, so "
-				    "svff may change no device (create %s with an 'allow' list, see "
-				    "svff.conf.example, or give --config FILE)", name, SVFF_CONFIG_DEFAULT);
+	if (!cfg->path[0]) {
+		svff_err_set(err, EPERM, "%s is not allow-listed: no configuration file was read, so svff may "
+			     "change no device: create %s with an 'allow' list (see svff.conf.example)", name,
+			     SVFF_CONFIG_DEFAULT);
+		return svff_err_hint(err, SVFF_HINT_CONFIG_FILE, NULL);
+	}
 	return svff_err_set(err, EPERM, "%s is not allow-listed in %s: add its address, its PF's "
 			    "address or its ID (\"%04lx:%04lx\") to 'allow'", name, cfg->path,
 			    fn ? fn->vendor : 0, fn ? fn->device : 0);
@@ -136,8 +144,10 @@ int svff_virt_attach(struct svff_virt *virt, const struct svff_host *host,
 		return svff_err_set(err, EINVAL, "'%s' is not a PCI address (expected e.g. 0000:01:00.4)", vf);
 	svff_bdf_format(&b, name, sizeof(name));
 	fn = svff_host_find(host, name);
-	if (!fn)
-		return svff_err_set(err, ENODEV, "no PCI function %s on this host (svff status lists them)", name);
+	if (!fn) {
+		svff_err_set(err, ENODEV, "no PCI function %s on this host", name);
+		return svff_err_hint(err, SVFF_HINT_LIST_FUNCTIONS, NULL);
+	}
 	if (fn->role != SVFF_ROLE_VF)
 		return svff_err_set(err, EINVAL, "%s is not a virtual function (it is a %s): svff attaches VFs",
 				    name, fn->role == SVFF_ROLE_PF ? "physical function" : "plain PCI function");
@@ -146,8 +156,10 @@ int svff_virt_attach(struct svff_virt *virt, const struct svff_host *host,
 	if (!svff_virt_connected(virt))
 		return svff_err_set(err, ENOTCONN, "not connected to libvirt (%s)", svff_virt_uri(virt));
 	vm = svff_virt_find_vm(virt, vmname);
-	if (!vm)
-		return svff_err_set(err, ENOENT, "no VM named '%s' (svff status lists the VMs)", vmname);
+	if (!vm) {
+		svff_err_set(err, ENOENT, "no VM named '%s'", vmname);
+		return svff_err_hint(err, SVFF_HINT_LIST_VMS, NULL);
+	}
 	if (!flags)
 		flags = vm_active(vm) ? SVFF_ATTACH_LIVE : SVFF_ATTACH_CONFIG;
 	holder = svff_virt_vm_of(virt, name, &hd);
@@ -157,9 +169,10 @@ int svff_virt_attach(struct svff_virt *virt, const struct svff_host *host,
 	if (holder == vm)
 		return svff_err_set(err, EEXIST, "%s is already attached to VM %s (%s)", name, vm->name,
 				    hd->live ? "live" : "in its definition");
-	if (holder)
-		return svff_err_set(err, EBUSY, "%s is attached to VM %s; detach it first: svff detach %s",
-				    name, holder->name, name);
+	if (holder) {
+		svff_err_set(err, EBUSY, "%s is attached to VM %s; detach it first", name, holder->name);
+		return svff_err_hint(err, SVFF_HINT_DETACH, name);
+	}
 	if ((rc = check_vm_flags(vm, flags, "attach", err)) < 0)
 		return rc;
 	if (strcmp(fn->driver, "vfio-pci")) {
@@ -216,8 +229,10 @@ int svff_virt_detach(struct svff_virt *virt, const struct svff_host *host,
 	if (!svff_virt_connected(virt))
 		return svff_err_set(err, ENOTCONN, "not connected to libvirt (%s)", svff_virt_uri(virt));
 	vm = svff_virt_vm_of(virt, name, &hd);
-	if (vmname && !svff_virt_find_vm(virt, vmname))
-		return svff_err_set(err, ENOENT, "no VM named '%s' (svff status lists the VMs)", vmname);
+	if (vmname && !svff_virt_find_vm(virt, vmname)) {
+		svff_err_set(err, ENOENT, "no VM named '%s'", vmname);
+		return svff_err_hint(err, SVFF_HINT_LIST_VMS, NULL);
+	}
 	if (!vm)
 		return svff_err_set(err, ENOENT, "%s is not attached to any VM", name);
 	if (vmname && strcmp(vm->name, vmname))
@@ -225,11 +240,14 @@ int svff_virt_detach(struct svff_virt *virt, const struct svff_host *host,
 				    name, vmname, vm->name);
 	if (!flags)
 		flags = (hd->live && vm_active(vm) ? SVFF_ATTACH_LIVE : 0) | (hd->config ? SVFF_ATTACH_CONFIG : 0);
-	if ((flags & SVFF_ATTACH_LIVE) && !hd->live)
-		return svff_err_set(err, EINVAL, "%s is only in VM %s's definition, not in the running VM "
-				    "(use --config)", name, vm->name);
-	if ((flags & SVFF_ATTACH_CONFIG) && !hd->config)
-		return svff_err_set(err, EINVAL, "%s is not in VM %s's definition (use --live)", name, vm->name);
+	if ((flags & SVFF_ATTACH_LIVE) && !hd->live) {
+		svff_err_set(err, EINVAL, "%s is only in VM %s's definition, not in the running VM", name, vm->name);
+		return svff_err_hint(err, SVFF_HINT_DEFINITION, NULL);
+	}
+	if ((flags & SVFF_ATTACH_CONFIG) && !hd->config) {
+		svff_err_set(err, EINVAL, "%s is not in VM %s's definition", name, vm->name);
+		return svff_err_hint(err, SVFF_HINT_LIVE, NULL);
+	}
 	if ((rc = check_vm_flags(vm, flags, "detach", err)) < 0)
 		return rc;
 	if ((rc = check_allowed(cfg, host, name, err)) < 0)
@@ -264,11 +282,13 @@ int svff_virt_detach(struct svff_virt *virt, const struct svff_host *host,
 		}
 		svff_virt_refresh_vm(virt, vmn);
 		vm = svff_virt_vm_of(virt, name, &hd);
-		if (vm && hd->live)
-			return svff_err_set(err, ETIMEDOUT, "guest did not release the device: %s is still in "
-					    "VM %s after %d s (the guest OS must acknowledge a PCI hot-unplug). "
-					    "Its definition was not changed; try again, or detach with --config "
-					    "to drop it at the next boot", name, vmn, timeout_ms / 1000);
+		if (vm && hd->live) {
+			svff_err_set(err, ETIMEDOUT, "guest did not release the device: %s is still in VM %s "
+				     "after %d s (the guest OS must acknowledge a PCI hot-unplug). Its definition "
+				     "was not changed; try again, or detach it from the definition alone, to drop "
+				     "it at the next boot", name, vmn, timeout_ms / 1000);
+			return svff_err_hint(err, SVFF_HINT_DEFINITION, NULL);
+		}
 	}
 	if (flags & SVFF_ATTACH_CONFIG) {
 		if (svff_virt_device(virt, false, vmn, name, xml, SVFF_ATTACH_CONFIG, msg, sizeof(msg)) < 0)

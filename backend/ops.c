@@ -1,3 +1,5 @@
+/* svff — the operations as plans (svff/ops.h): init, reconf, pause and
+ * driver plans built, described, run step by step and undone; the lock. */
 #include "config.h"
 
 #include <errno.h>
@@ -23,8 +25,9 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void journal(struct svff_ops_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void journal(struct svff_ops_ctx *ctx, const char *fmt, ...)
+static void journal(struct svff_ops_ctx *ctx, enum svff_journal_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void journal(struct svff_ops_ctx *ctx, enum svff_journal_kind kind, const char *fmt, ...)
 {
 	char line[512];
 	va_list ap;
@@ -34,16 +37,12 @@ static void journal(struct svff_ops_ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	ctx->log(ctx->log_data, line);
+	ctx->log(ctx->log_data, kind, line);
 }
 
 void svff_ops_sync(struct svff_ops_ctx *ctx)
 {
-	struct svff_devevent ev;
-	struct svff_err err = { 0 };
-
-	while (ctx->events && ctx->events->ops->next(ctx->events, &ev, &err) > 0)
-		svff_host_apply_event(ctx->host, ev.action, ev.bdf, &err);
+	svff_host_apply_events(ctx->host, ctx->events, NULL, NULL);
 }
 
 /* Waits until pred holds, applying events as they come; re-reads the
@@ -95,7 +94,7 @@ static int write_attr(struct svff_ops_ctx *ctx, const char *bdf, const char *att
 
 	snprintf(rel, sizeof(rel), "bus/pci/devices/%s/%s", bdf, attr);
 	/* "\n" clears driver_override: show it as the empty string it is */
-	journal(ctx, "write %s to %s", strcmp(value, "\n") ? value : "\"\"", rel);
+	journal(ctx, SVFF_JOURNAL_WRITE, "write %s to %s", strcmp(value, "\n") ? value : "\"\"", rel);
 	return svff_sysfs_write(svff_host_sysfs(ctx->host), rel, value, err);
 }
 
@@ -175,13 +174,13 @@ static int move_driver(struct svff_ops_ctx *ctx, struct svff_step *s, const char
 		return -err->code;
 	if (fn->driver[0]) {
 		snprintf(rel, sizeof(rel), "bus/pci/drivers/%s/unbind", fn->driver);
-		journal(ctx, "write %s to %s", s->target, rel);
+		journal(ctx, SVFF_JOURNAL_WRITE, "write %s to %s", s->target, rel);
 		if (svff_sysfs_write(sys, rel, s->target, err) < 0)
 			return -err->code;
 	}
 	snprintf(want.driver, sizeof(want.driver), "%s", driver);
 	if (driver[0]) {
-		journal(ctx, "write %s to bus/pci/drivers_probe", s->target);
+		journal(ctx, SVFF_JOURNAL_WRITE, "write %s to bus/pci/drivers_probe", s->target);
 		if (svff_sysfs_write(sys, "bus/pci/drivers_probe", s->target, err) < 0)
 			return -err->code;
 	}
@@ -201,7 +200,7 @@ static int pause_vf(struct svff_ops_ctx *ctx, struct svff_step *s, struct svff_e
 	if (!ctx->virt)
 		return svff_err_set(err, ENOTCONN, "pausing %s needs libvirt", s->target);
 	if (!svff_virt_vf_paused(ctx->virt, s->target, NULL)) {
-		journal(ctx, "device_pause %s in VM %s", s->target, s->vm);
+		journal(ctx, SVFF_JOURNAL_CALL, "device_pause %s in VM %s", s->target, s->vm);
 		if (svff_virt_device_pause(ctx->virt, s->target, true, err) < 0)
 			return -err->code;
 	}
@@ -218,7 +217,7 @@ static int unpause_vf(struct svff_ops_ctx *ctx, struct svff_step *s, struct svff
 		return -err->code;
 	if (!svff_virt_vf_paused(ctx->virt, s->target, NULL))
 		return 0;
-	journal(ctx, "device_pause %s in VM %s off", s->target, s->vm);
+	journal(ctx, SVFF_JOURNAL_CALL, "device_pause %s in VM %s off", s->target, s->vm);
 	return svff_virt_device_pause(ctx->virt, s->target, false, err);
 }
 
@@ -300,13 +299,13 @@ static int step_apply(struct svff_ops_ctx *ctx, struct svff_plan *plan, struct s
 			return svff_err_set(err, ENOTCONN, "attaching %s to %s needs libvirt", s->target, s->vm);
 		if (live_in_vm(ctx, s->target))
 			return 0;
-		journal(ctx, "attach %s to VM %s", s->target, s->vm);
+		journal(ctx, SVFF_JOURNAL_CALL, "attach %s to VM %s", s->target, s->vm);
 		return svff_virt_attach(ctx->virt, ctx->host, ctx->cfg, s->target, s->vm, SVFF_ATTACH_LIVE, false,
 					NULL, err);
 	case SVFF_STEP_DETACH:
 		if (!ctx->virt)
 			return svff_err_set(err, ENOTCONN, "detaching %s from %s needs libvirt", s->target, s->vm);
-		journal(ctx, "detach %s from VM %s", s->target, s->vm);
+		journal(ctx, SVFF_JOURNAL_CALL, "detach %s from VM %s", s->target, s->vm);
 		return svff_virt_detach(ctx->virt, ctx->host, ctx->cfg, s->target, s->vm, SVFF_ATTACH_LIVE,
 					ctx->timeout_ms, false, err);
 	case SVFF_STEP_PAUSE:
@@ -381,18 +380,18 @@ int svff_plan_run(struct svff_ops_ctx *ctx, struct svff_plan *plan, struct svff_
 	size_t i;
 
 	svff_ops_sync(ctx);
-	journal(ctx, "%s: %zu step(s)", plan->title, plan->n);
+	journal(ctx, SVFF_JOURNAL_NOTE, "%s: %zu step(s)", plan->title, plan->n);
 	for (i = 0; i < plan->n; i++) {
 		struct svff_step *s = &plan->steps[i];
 
-		journal(ctx, "step %zu/%zu: %s", i + 1, plan->n, s->desc);
+		journal(ctx, SVFF_JOURNAL_STEP, "step %zu/%zu: %s", i + 1, plan->n, s->desc);
 		if (step_apply(ctx, plan, s, err) < 0)
 			break;
 		s->done = true;
 		s->t_done = now_ms();
 	}
 	if (i == plan->n) {
-		journal(ctx, "%s: done", plan->title);
+		journal(ctx, SVFF_JOURNAL_DONE, "%s: done", plan->title);
 		return 0;
 	}
 	{
@@ -400,7 +399,7 @@ int svff_plan_run(struct svff_ops_ctx *ctx, struct svff_plan *plan, struct svff_
 		size_t undone = 0, broken = 0;
 
 		snprintf(failed, sizeof(failed), "%s", err->msg);
-		journal(ctx, "step %zu failed: %s; undoing", i + 1, failed);
+		journal(ctx, SVFF_JOURNAL_NOTE, "step %zu failed: %s; undoing", i + 1, failed);
 		/* the failed step may have half happened: undo it too */
 		for (size_t k = i + 1; k-- > 0;) {
 			struct svff_err uerr = { 0 };
@@ -409,7 +408,7 @@ int svff_plan_run(struct svff_ops_ctx *ctx, struct svff_plan *plan, struct svff_
 			if (k == i && !s->target[0])
 				continue;
 			if (step_undo(ctx, s, &uerr) < 0) {
-				journal(ctx, "undo of step %zu failed: %s", k + 1, uerr.msg);
+				journal(ctx, SVFF_JOURNAL_NOTE, "undo of step %zu failed: %s", k + 1, uerr.msg);
 				broken++;
 			} else {
 				undone++;
@@ -470,8 +469,10 @@ static int check_function(struct svff_ops_ctx *ctx, const char *name, const stru
 {
 	const struct svff_function *fn = svff_host_find(ctx->host, name);
 
-	if (!fn)
-		return svff_err_set(err, ENODEV, "no PCI function %s on this host (svff status lists them)", name);
+	if (!fn) {
+		svff_err_set(err, ENODEV, "no PCI function %s on this host", name);
+		return svff_err_hint(err, SVFF_HINT_LIST_FUNCTIONS, NULL);
+	}
 	if (!svff_config_allows(ctx->cfg, ctx->host, fn))
 		return svff_err_set(err, EPERM, "%s is not allow-listed%s%s: svff changes only the devices in "
 				    "'allow'", name, ctx->cfg && ctx->cfg->path[0] ? " in " : " (no configuration file)",
@@ -672,8 +673,8 @@ int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pfname, long n, long 
 		return svff_err_set(err, ERANGE, "PF %s has at most %ld VFs (sriov_totalvfs), not %ld", name,
 				    pf->sriov.total_vfs, n);
 	if (qmax >= 0 && !pf->qdma.present)
-		return svff_err_set(err, EINVAL, "PF %s has no qdma/ group (driver %s): --qmax does not apply", name,
-				    pf->driver);
+		return svff_err_set(err, EINVAL, "PF %s has no qdma/ group (driver %s): a queue budget does not apply",
+				    name, pf->driver);
 	/* who uses the VFs now */
 	for (size_t i = 0; i < pf->n_vfs && i < 256; i++) {
 		const struct svff_function *vf = pf->vfs[i] ? svff_host_find(ctx->host, pf->vfs[i]) : NULL;
@@ -681,9 +682,10 @@ int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pfname, long n, long 
 		const struct svff_vm *vm = vf && ctx->virt ? svff_virt_vm_of(ctx->virt, vf->name, &hd) : NULL;
 
 		snprintf(drivers[i], sizeof(drivers[i]), "%s", vf ? vf->driver : "");
-		if (vm && hd->live && vm->id >= 0 && svff_virt_vf_paused(ctx->virt, vf->name, NULL))
-			return svff_err_set(err, EBUSY, "VF %s is paused in VM %s: unpause it first (svff unpause %s)",
-					    vf->name, vm->name, vf->name);
+		if (vm && hd->live && vm->id >= 0 && svff_virt_vf_paused(ctx->virt, vf->name, NULL)) {
+			svff_err_set(err, EBUSY, "VF %s is paused in VM %s: unpause it first", vf->name, vm->name);
+			return svff_err_hint(err, SVFF_HINT_UNPAUSE, vf->name);
+		}
 		if (vm && hd->live && vm->id >= 0 && n_held < 256) {
 			held[n_held].idx = (long)i;
 			held[n_held].pause = false;
@@ -693,9 +695,11 @@ int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pfname, long n, long 
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s in %s", strlen(list) ? ", " : "",
 				 vf->name, vm->name);
 		}
-		if (!ctx->virt && vf && !strcmp(vf->driver, "vfio-pci") && !disturb)
-			return svff_err_set(err, EAGAIN, "svff has no libvirt connection, so it cannot tell whether VMs "
-					    "use the VFs of %s on vfio-pci; run again with --yes to go ahead anyway", name);
+		if (!ctx->virt && vf && !strcmp(vf->driver, "vfio-pci") && !disturb) {
+			svff_err_set(err, EAGAIN, "svff has no libvirt connection, so it cannot tell whether VMs use "
+				     "the VFs of %s on vfio-pci", name);
+			return svff_err_hint(err, SVFF_HINT_CONFIRM, NULL);
+		}
 	}
 	if (n == cur && (qmax < 0 || qmax == pf->qdma.qmax) && vf_qmax < 0)
 		return 0;	/* nothing to do */
@@ -719,9 +723,10 @@ int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pfname, long n, long 
 	}
 	if (n_detach && !disturb) {
 		svff_strlist_clear(&plan->notes);
-		return svff_err_set(err, EAGAIN, "%zu VF(s) of %s are in running VMs without VF pause (%s): reconf "
-				    "detaches them (the guests see a PCI hot-unplug) and reattaches the VF with the same "
-				    "index afterwards. Run again with --yes to go ahead", n_detach, name, list);
+		svff_err_set(err, EAGAIN, "%zu VF(s) of %s are in running VMs without VF pause (%s): reconf "
+			     "detaches them (the guests see a PCI hot-unplug) and reattaches the VF with the same "
+			     "index afterwards", n_detach, name, list);
+		return svff_err_hint(err, SVFF_HINT_CONFIRM, NULL);
 	}
 	for (size_t k = 0; k < n_held; k++) {
 		if (held[k].pause)
@@ -809,6 +814,31 @@ int svff_plan_pause(struct svff_ops_ctx *ctx, const char *vf, bool pause, struct
 	return 0;
 }
 
+void svff_plan_describe(const struct svff_plan *plan, struct svff_plan_text *text)
+{
+	bool pauses = false;
+
+	memset(text, 0, sizeof(*text));
+	for (size_t i = 0; i < plan->n; i++) {
+		text->disturbs |= plan->steps[i].kind == SVFF_STEP_DETACH;
+		pauses |= plan->steps[i].kind == SVFF_STEP_PAUSE;
+		svff_strlist_add(&text->steps, "%zu. %s", i + 1, plan->steps[i].desc);
+	}
+	if (text->disturbs)
+		svff_strlist_add(&text->warnings, "VMs lose their VFs for a moment: the guests see a PCI hot-unplug");
+	if (pauses)
+		svff_strlist_add(&text->warnings, "paused VFs stop working in their guests until unpaused; the guests "
+				 "keep the device (no hot-unplug)");
+	for (size_t i = 0; i < plan->notes.len; i++)
+		svff_strlist_add(&text->warnings, "%s", plan->notes.items[i]);
+}
+
+void svff_plan_text_clear(struct svff_plan_text *text)
+{
+	svff_strlist_clear(&text->steps);
+	svff_strlist_clear(&text->warnings);
+}
+
 size_t svff_plan_downtime(const struct svff_plan *plan, struct svff_strlist *lines)
 {
 	size_t n = 0;
@@ -857,9 +887,10 @@ int svff_plan_driver(struct svff_ops_ctx *ctx, const char *bdf, const char *driv
 	svff_bdf_format(&b, name, sizeof(name));
 	if ((rc = check_function(ctx, name, &fn, err)) < 0)
 		return rc;
-	if (ctx->virt && (vm = svff_virt_vm_of(ctx->virt, name, NULL)))
-		return svff_err_set(err, EBUSY, "%s is in use by VM %s: detach it first (svff detach %s)", name,
-				    vm->name, name);
+	if (ctx->virt && (vm = svff_virt_vm_of(ctx->virt, name, NULL))) {
+		svff_err_set(err, EBUSY, "%s is in use by VM %s: detach it first", name, vm->name);
+		return svff_err_hint(err, SVFF_HINT_DETACH, name);
+	}
 	if (fn->role == SVFF_ROLE_PF && fn->sriov.num_vfs > 0)
 		return svff_err_set(err, EBUSY, "%s is a PF with %ld VFs: its driver must stay (reconf to 0 VFs first)",
 				    name, fn->sriov.num_vfs);

@@ -1,3 +1,5 @@
+/* svff — libpci: config space, capabilities and names (pci.h), with
+ * libpci's exit-on-error kept from killing svff. */
 #include "config.h"
 
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <pci/pci.h>
 
 #include "pci.h"
+#include "testhooks.h"
 
 /* SR-IOV extended capability registers (PCIe base spec 9.3.3). */
 #define SRIOV_CTRL		0x08

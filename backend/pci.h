@@ -25,7 +25,5 @@ void svff_pci_prefetch_names(struct svff_pci *pci);
 /* The vendor/device/class names of fn's IDs (none when names are off):
  * udev's hardware database, pci.ids where it is missing or silent. */
 void svff_pci_name(struct svff_pci *pci, struct svff_function *fn);
-/* Tests: names from pci.ids only (false), for accesses made afterwards. */
-void svff_pci_use_hwdb(bool use);
 
 #endif

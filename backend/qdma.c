@@ -1,3 +1,5 @@
+/* svff — QDMA queue management over the driver's generic netlink
+ * families (svff/qdma.h), as the driver's dma-ctl does. */
 #include "config.h"
 
 #include <errno.h>

@@ -1,18 +1,25 @@
+/* svff — every sysfs access, relative to one root svff never leaves
+ * (sysfs.h); the one place that decides whether the root is the real /sys. */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/magic.h>
+
 #include "sysfs.h"
+#include "testhooks.h"
 
 struct svff_sysfs {
 	svff_sysfs_write_hook hook;
@@ -81,6 +88,26 @@ bool svff_sysfs_is_system(const struct svff_sysfs *sys)
 	return sys->system;
 }
 
+int svff_sysfs_locate(const char *root, char *real, size_t len, bool *system, struct svff_err *err)
+{
+	char buf[PATH_MAX];
+	struct statfs fs;
+
+	*system = false;
+	if (!root || !*root)
+		return svff_err_set(err, EINVAL, "empty sysfs root");
+	if (!realpath(root, buf)) {
+		int e = errno;
+
+		return svff_err_set(err, e, "sysfs root %s: %s", root, strerror(e));
+	}
+	if (strlen(buf) >= len)
+		return svff_err_set(err, ENAMETOOLONG, "sysfs root %s: the path is too long", root);
+	snprintf(real, len, "%s", buf);
+	*system = !strcmp(buf, "/sys") || (statfs(buf, &fs) == 0 && fs.f_type == SYSFS_MAGIC);
+	return 0;
+}
+
 const char *svff_sysfs_abs(const struct svff_sysfs *sys, const char *rel,
 			   char *buf, size_t len)
 {
@@ -109,12 +136,9 @@ int svff_sysfs_new(const char *root, struct svff_sysfs **out, struct svff_err *e
 	}
 	memcpy(sys->root, root, n);
 	sys->root[n] = '\0';
-	if (!realpath(sys->root, sys->real)) {
-		int e = errno;
-
+	if (svff_sysfs_locate(sys->root, sys->real, sizeof(sys->real), &sys->system, err) < 0) {
 		free(sys);
-		return svff_err_set(err, e, "sysfs root %s: %s (give --sysfs-root a sysfs tree such as /sys)",
-				    root, strerror(e));
+		return svff_err_hint(err, SVFF_HINT_SYSFS_ROOT, NULL);
 	}
 	sys->rootfd = open(sys->real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sys->rootfd < 0) {
@@ -126,12 +150,9 @@ int svff_sysfs_new(const char *root, struct svff_sysfs **out, struct svff_err *e
 	if (fstatat(sys->rootfd, "bus/pci/devices", &st, 0) < 0 || !S_ISDIR(st.st_mode)) {
 		close(sys->rootfd);
 		free(sys);
-		return svff_err_set(err, ENOTDIR,
-				    "%s is not a sysfs tree: it has no bus/pci/devices folder "
-				    "(give --sysfs-root the folder that holds bus/ and devices/, e.g. /sys)",
-				    root);
+		svff_err_set(err, ENOTDIR, "%s is not a sysfs tree: it has no bus/pci/devices folder", root);
+		return svff_err_hint(err, SVFF_HINT_SYSFS_ROOT, NULL);
 	}
-	sys->system = strcmp(sys->real, "/sys") == 0;
 	*out = sys;
 	return 0;
 }
@@ -144,6 +165,26 @@ void svff_sysfs_free(struct svff_sysfs *sys)
 	free(sys);
 }
 
+/* openat2 beneath dirfd.  With RESOLVE_BENEATH the kernel answers EAGAIN
+ * when a rename or a mount anywhere on the system raced with a ".." of the
+ * lookup (a tree's links are full of them) and asks the caller to try
+ * again: on a busy machine the scan missed devices and writes failed.
+ * After a few tries the caller falls back to the realpath check, as on a
+ * kernel without openat2. */
+static int open_beneath(int dirfd, const char *name, int flags)
+{
+	struct open_how how = {
+		.flags = (unsigned)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd, tries = 0;
+
+	while ((fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how))) < 0 && errno == EAGAIN &&
+	       ++tries < 8)
+		sched_yield();
+	return fd;
+}
+
 /* Opens rel below the root; refuses to leave it.  Returns fd or -errno. */
 static int sysfs_open(const struct svff_sysfs *sys, const char *rel, int flags)
 {
@@ -154,19 +195,15 @@ static int sysfs_open(const struct svff_sysfs *sys, const char *rel, int flags)
 	if (!rel_is_safe(rel))
 		return -EXDEV;
 	if (have_openat2 != 0) {
-		struct open_how how = {
-			.flags = (unsigned)(flags | O_CLOEXEC),
-			.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-		};
-
-		fd = (int)syscall(SYS_openat2, sys->rootfd, rel, &how, sizeof(how));
+		fd = open_beneath(sys->rootfd, rel, flags);
 		if (fd >= 0) {
 			have_openat2 = 1;
 			return fd;
 		}
-		if (errno != ENOSYS && errno != EPERM)
+		if (errno != ENOSYS && errno != EPERM && errno != EAGAIN)
 			return -errno;
-		have_openat2 = 0;
+		if (errno != EAGAIN)
+			have_openat2 = 0;
 	}
 	snprintf(path, sizeof(path), "%s/%s", sys->real, rel);
 	if (flags & O_NOFOLLOW) {
@@ -415,13 +452,9 @@ static int dir_openat(const struct svff_sysfs_dir *dir, const char *name, int fl
 	if (!rel_is_safe(name))
 		return -EXDEV;
 	if (have_openat2 == 1) {
-		struct open_how how = {
-			.flags = (unsigned)(flags | O_CLOEXEC),
-			.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-		};
-
-		fd = (int)syscall(SYS_openat2, dir->fd, name, &how, sizeof(how));
-		return fd < 0 ? -errno : fd;
+		fd = open_beneath(dir->fd, name, flags);
+		if (fd >= 0 || errno != EAGAIN)
+			return fd < 0 ? -errno : fd;
 	}
 	return sysfs_open(dir->sys, dir_rel(dir, name, rel, sizeof(rel)), flags);
 }

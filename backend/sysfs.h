@@ -20,7 +20,15 @@ int svff_sysfs_new(const char *root, struct svff_sysfs **out, struct svff_err *e
 void svff_sysfs_free(struct svff_sysfs *sys);
 
 const char *svff_sysfs_root(const struct svff_sysfs *sys);
-bool svff_sysfs_is_system(const struct svff_sysfs *sys);	/* root is the real /sys */
+/* Whether the root is the real /sys, decided once, here, by what the
+ * root resolves to (see svff_sysfs_locate). */
+bool svff_sysfs_is_system(const struct svff_sysfs *sys);
+/* What root names with every symlink, "//" and "." resolved, into real,
+ * and whether that is the real /sys: /sys however it is spelt ("//sys",
+ * "/sys/.", a link to it), or sysfs mounted anywhere else (a bind mount
+ * shows the same kernel objects).  Everything that must tell the host
+ * from a fixture tree asks this, never the string it was given. */
+int svff_sysfs_locate(const char *root, char *real, size_t len, bool *system, struct svff_err *err);
 
 /* Absolute path for messages ("<root>/bus/pci/devices/X/sriov_numvfs"). */
 const char *svff_sysfs_abs(const struct svff_sysfs *sys, const char *rel,
@@ -87,10 +95,6 @@ int svff_sysfs_write_raw(const struct svff_sysfs *sys, const char *rel, const ch
 int svff_sysfs_list(const struct svff_sysfs *sys, const char *rel,
 		    int (*fn)(const char *name, void *data), void *data,
 		    struct svff_err *err);
-
-/* Tests: force the realpath check used where openat2 is missing (0), or
- * go back to probing (-1). */
-void svff_sysfs_use_openat2(int mode);
 
 /* Strict number parsing shared with other parsers. */
 int svff_parse_long(const char *s, long *out);

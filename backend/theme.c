@@ -1,3 +1,5 @@
+/* svff — the console's colour themes, read from libconfig files
+ * (svff/theme.h). */
 #include "config.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* svff — libudev: PCI enumeration and the device-event monitor (udev.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -7,6 +8,7 @@
 
 #include <libudev.h>
 
+#include "svff/bdf.h"
 #include "udev.h"
 
 struct udev_src {

@@ -191,8 +191,10 @@ int svff_virt_pause_supported(struct svff_virt *virt, const char *vmname, bool *
 	*yes = false;
 	if (!p)
 		return svff_err_set(err, ENOMEM, "out of memory");
-	if (!vm)
-		return svff_err_set(err, ENOENT, "no VM named '%s' (svff status lists the VMs)", vmname);
+	if (!vm) {
+		svff_err_set(err, ENOENT, "no VM named '%s'", vmname);
+		return svff_err_hint(err, SVFF_HINT_LIST_VMS, NULL);
+	}
 	if (vm->id < 0) {
 		snprintf(why, len, "VM %s is not running", vmname);
 		return 0;
@@ -262,9 +264,10 @@ int svff_virt_pause_check(struct svff_virt *virt, const char *vf, bool pause, co
 	if (!hd->alias[0])
 		return svff_err_set(err, EINVAL, "libvirt shows no alias for %s in VM %s, so svff cannot name the "
 				    "device to QEMU", name, vm->name);
-	if (pause && svff_virt_vf_paused(virt, name, NULL))
-		return svff_err_set(err, EALREADY, "%s is already paused in VM %s (svff unpause %s)", name,
-				    vm->name, name);
+	if (pause && svff_virt_vf_paused(virt, name, NULL)) {
+		svff_err_set(err, EALREADY, "%s is already paused in VM %s", name, vm->name);
+		return svff_err_hint(err, SVFF_HINT_UNPAUSE, name);
+	}
 	if (!pause && !svff_virt_vf_paused(virt, name, NULL))
 		return svff_err_set(err, EINVAL, "%s is not paused: nothing to unpause", name);
 	/* asking QEMU may re-read the VM: look it up again afterwards */

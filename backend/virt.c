@@ -1,3 +1,5 @@
+/* svff — libvirt (svff/virt.h): the VM inventory, its events and the
+ * reconnection.  One unit with vfpause.c and hostdev.c behind svff/virt.h. */
 #include "config.h"
 
 #include <errno.h>
@@ -12,7 +14,8 @@
 
 
 #include "domxml.h"
-#include "evloop.h"
+#include "svff/evloop.h"
+#include "testhooks.h"
 #include "virt_internal.h"
 #include "virtlib.h"
 
@@ -667,8 +670,10 @@ static int vm_op(struct svff_virt *virt, const char *name, bool suspend, struct 
 	if (!virt->conn)
 		return svff_err_set(err, ENOTCONN, "not connected to libvirt (%s); svff is reconnecting",
 				    virt->uri);
-	if (!vm)
-		return svff_err_set(err, ENOENT, "no VM named '%s' (svff status lists the VMs)", name);
+	if (!vm) {
+		svff_err_set(err, ENOENT, "no VM named '%s'", name);
+		return svff_err_hint(err, SVFF_HINT_LIST_VMS, NULL);
+	}
 	if (suspend && vm->state == SVFF_VM_PAUSED)
 		return svff_err_set(err, EALREADY, "VM %s is already paused", name);
 	if (suspend && vm->state != SVFF_VM_RUNNING)

@@ -6,7 +6,6 @@
 
 #include "svff/virt.h"
 
-virConnectPtr svff_virt_conn(struct svff_virt *virt);
 /* libvirt's last error as a sentence, for messages. */
 const char *svff_virt_last_error(void);
 /* Re-reads one VM (after an operation, before its event arrives). */

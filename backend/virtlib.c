@@ -1,3 +1,4 @@
+/* svff — libvirt and libxml2, loaded at the first connection (virtlib.h). */
 #include "config.h"
 
 #include <dlfcn.h>

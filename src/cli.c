@@ -1,338 +1,561 @@
+/* svff — the commands (cli.h): the table of every command, its parser,
+ * usages and --help, the read-only gate, completion, and each command's
+ * handler. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
-#include <signal.h>
+#include <limits.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
-#include <syslog.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
 #include "cli.h"
-#include "console.h"
+#include "monitor.h"
 #include "status.h"
 #include "svff/config.h"
-#include "svff/demolab.h"
-#include "svff/devevent.h"
+#include "svff/host.h"
 #include "svff/ops.h"
 #include "svff/qdma.h"
-#include "../backend/host_internal.h"
-#include "../backend/kmodel.h"
-#include "svff/host.h"
 #include "svff/virt.h"
-#include "../backend/evloop.h"
-#include "../backend/udev.h"
 
-/* The configuration of this run; loaded once by cli_run. */
-static struct svff_config *cfg;
+/* ---- what a command is ---------------------------------------------------------- */
 
-void cli_host_file(const struct cli_opts *opts, const char *system_path, const char *name, char *buf,
-		   size_t len)
+enum opt_type { OPT_FLAG, OPT_STRING, OPT_NUMBER };
+
+struct cli_option {
+	const char *name;		/* --name */
+	int short_name;			/* -x, 0: none */
+	enum opt_type type;
+	const char *value;		/* the value's name in usages: "N", "SEC", "mm|st" */
+	long min, max;			/* OPT_NUMBER */
+	const char *group;		/* options of one group show as [--a|--b|--c] */
+	bool dry;			/* given, the command changes nothing */
+	bool hidden;			/* accepted, but not in the usage (another spelling) */
+	const char *words;		/* the values, for completion: "mm st" */
+	const char *help;
+};
+
+/* What completes an argument. */
+enum arg_kind { ARG_WORD, ARG_FUNCTION, ARG_PF, ARG_VF, ARG_VM, ARG_DRIVER };
+
+struct cli_arg {
+	const char *name;		/* in usages: "VF", "PF", ... */
+	enum arg_kind kind;
+	bool optional;
+	bool repeats;			/* the last argument only: PF... */
+	const char *choices;		/* one of these words ("list dump ..."), NULL: anything */
+	const char *what;		/* its name in messages ("verb"); NULL: name */
+	const char *help;
+};
+
+enum {
+	CMD_MUTATES = 1,		/* refused under --read-only (unless a dry option is given) */
+	CMD_HIDDEN = 2,			/* not in svff --help, the synopsis or completion */
+	CMD_NO_CONTEXT = 4,		/* needs no configuration and no host */
+	CMD_RAW = 8,			/* takes its words as they are (completion) */
+};
+
+#define MAX_ARGS 4
+#define MAX_OPTIONS 12
+
+struct cli_call;
+
+struct cli_command {
+	const char *name;
+	int (*run)(struct cli_call *call);
+	const char *summary;			/* one line: svff --help and the command's --help */
+	const struct cli_arg *args;		/* NULL name ends the list */
+	const struct cli_option *options;	/* NULL name ends the list */
+	unsigned flags;
+	bool (*mutates)(const struct cli_call *call);	/* when the arguments decide */
+	const char *help;			/* more for --help; may be NULL */
+};
+
+/* One command as it was given. */
+struct cli_call {
+	const struct cli_opts *opts;
+	const struct cli_command *cmd;
+	struct context *ctx;
+	const char *arg[MAX_ARGS];
+	char **rest;			/* the repeating argument's values */
+	size_t n_rest;
+	bool given[MAX_OPTIONS];
+	const char *value[MAX_OPTIONS];
+	long num[MAX_OPTIONS];
+	bool running_said;		/* "Running:" is printed before a plan's first line */
+};
+
+static const struct cli_command commands[];
+
+/* ---- reading a call ---------------------------------------------------------------- */
+
+/* The table and the handlers name options alike; a name the table lacks
+ * is svff's own bug, caught by the first test that runs the command. */
+static int option_index(const struct cli_command *cmd, const char *name)
 {
-	char *slash;
+	for (int i = 0; cmd->options && cmd->options[i].name; i++)
+		if (!strcmp(cmd->options[i].name, name))
+			return i;
+	fprintf(stderr, "svff: internal error: %s has no option --%s\n", cmd->name, name);
+	abort();
+}
 
-	if (!strcmp(opts->sysfs_root, "/sys") || !strcmp(opts->sysfs_root, "/sys/")) {
-		snprintf(buf, len, "%s", system_path);
-		slash = strrchr(buf, '/');
-		if (slash && slash != buf) {
-			*slash = '\0';
-			mkdir(buf, 0755);	/* /run/svff; it may exist */
-			*slash = '/';
-		}
+static bool flag(const struct cli_call *c, const char *name)
+{
+	return c->given[option_index(c->cmd, name)];
+}
+
+static const char *string(const struct cli_call *c, const char *name)
+{
+	return c->value[option_index(c->cmd, name)];
+}
+
+static long number(const struct cli_call *c, const char *name, long unset)
+{
+	int i = option_index(c->cmd, name);
+
+	return c->given[i] ? c->num[i] : unset;
+}
+
+static const char *arg(const struct cli_call *c, const char *name)
+{
+	for (int i = 0; c->cmd->args && c->cmd->args[i].name; i++)
+		if (!strcmp(c->cmd->args[i].name, name))
+			return c->arg[i];
+	fprintf(stderr, "svff: internal error: %s has no argument %s\n", c->cmd->name, name);
+	abort();
+}
+
+static bool dry_run(const struct cli_call *c)
+{
+	for (int i = 0; c->cmd->options && c->cmd->options[i].name; i++)
+		if (c->cmd->options[i].dry && c->given[i])
+			return true;
+	return false;
+}
+
+static bool mutates(const struct cli_call *c)
+{
+	if (c->cmd->mutates)
+		return c->cmd->mutates(c);
+	return (c->cmd->flags & CMD_MUTATES) && !dry_run(c);
+}
+
+/* ---- usages ------------------------------------------------------------------------- */
+
+static size_t n_args(const struct cli_command *cmd)
+{
+	size_t n = 0;
+
+	while (cmd->args && cmd->args[n].name)
+		n++;
+	return n;
+}
+
+static void append(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t off = strlen(buf);
+	va_list ap;
+
+	if (off >= len)
 		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + off, len - off, fmt, ap);
+	va_end(ap);
+}
+
+/* "attach VF VM [--live|--config|--both] [--dry-run]" */
+static void synopsis(const struct cli_command *cmd, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", cmd->name);
+	for (size_t i = 0; i < n_args(cmd); i++) {
+		const struct cli_arg *a = &cmd->args[i];
+		char name[128];
+
+		snprintf(name, sizeof(name), "%s", a->choices ? a->choices : a->name);
+		for (char *p = name; a->choices && *p; p++)
+			if (*p == ' ')
+				*p = '|';
+		append(buf, len, " %s%s%s%s", a->optional ? "[" : "", name, a->repeats ? "..." : "",
+		       a->optional ? "]" : "");
 	}
-	/* a fixture tree keeps its files beside itself */
-	snprintf(buf, len, "%s", opts->sysfs_root);
-	while (strlen(buf) > 1 && buf[strlen(buf) - 1] == '/')
-		buf[strlen(buf) - 1] = '\0';
-	slash = strrchr(buf, '/');
-	if (slash && slash != buf)
-		*slash = '\0';
-	else
-		snprintf(buf, len, ".");
-	snprintf(buf + strlen(buf), len - strlen(buf), "/%s", name);
-}
+	for (int i = 0; cmd->options && cmd->options[i].name; i++) {
+		const struct cli_option *o = &cmd->options[i];
+		const struct cli_option *next = &cmd->options[i + 1];
+		bool in_group = o->group && i > 0 && cmd->options[i - 1].group &&
+				!strcmp(cmd->options[i - 1].group, o->group);
+		bool group_goes_on = o->group && next->name && next->group && !strcmp(next->group, o->group);
 
-static const char *libvirt_uri(const struct cli_opts *opts)
-{
-	if (opts->uri)
-		return opts->uri;
-	return cfg && cfg->uri[0] ? cfg->uri : NULL;
-}
-
-static int open_host(const struct cli_opts *opts, struct svff_host **host)
-{
-	struct svff_err err = { 0 };
-
-	if (svff_host_new(opts->sysfs_root, host, &err) < 0 ||
-	    svff_host_scan(*host, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
-		svff_host_free(*host);
-		*host = NULL;
-		return SVFF_EXIT_ENV;
+		if (o->hidden)
+			continue;
+		append(buf, len, "%s--%s%s%s%s", in_group ? "|" : " [", o->name, o->value ? " " : "",
+		       o->value ? o->value : "", group_goes_on ? "" : "]");
 	}
-	return SVFF_EXIT_OK;
 }
 
-static int load_member(const char *bdf, void *data)
+static void print_usage(const struct cli_command *cmd, FILE *out)
 {
-	struct svff_err err = { 0 };
+	char line[512];
 
-	svff_host_load(data, bdf, &err);
-	return 0;
+	synopsis(cmd, line, sizeof(line));
+	fprintf(out, "Usage: svff %s\n", line);
 }
 
-/* Only what attach and detach look at: the VF, its PF (the allow-list)
- * and the other members of its IOMMU group (viability), not the thousand
- * other functions of a big host. */
-static int open_host_for(const struct cli_opts *opts, const char *vf, struct svff_host **host)
+static void print_help(const struct cli_command *cmd)
 {
-	struct svff_err err = { 0 };
-	const struct svff_function *fn;
-	struct svff_bdf b;
-
-	/* a malformed address is attach's to explain */
-	if (svff_host_new(opts->sysfs_root, host, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
-		return SVFF_EXIT_ENV;
+	print_usage(cmd, stdout);
+	printf("\n%c%s.\n", toupper((unsigned char)cmd->summary[0]), cmd->summary + 1);
+	if (cmd->help)
+		printf("%s\n", cmd->help);
+	if (n_args(cmd)) {
+		printf("\nArguments:\n");
+		for (size_t i = 0; i < n_args(cmd); i++)
+			printf("  %-22s %s\n", cmd->args[i].choices ? "VERB" : cmd->args[i].name,
+			       cmd->args[i].help ? cmd->args[i].help : "");
 	}
-	/* attach and detach print no device names */
-	svff_host_set_names(*host, false);
-	if (svff_bdf_parse(vf, &b) == 0 && svff_host_load(*host, vf, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
-		svff_host_free(*host);
-		*host = NULL;
-		return SVFF_EXIT_ENV;
+	printf("\nOptions:\n");
+	for (int i = 0; cmd->options && cmd->options[i].name; i++) {
+		const struct cli_option *o = &cmd->options[i];
+		char left[64];
+
+		snprintf(left, sizeof(left), "%c%c%s--%s%s%s", o->short_name ? '-' : ' ',
+			 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
+			 o->value ? " " : "", o->value ? o->value : "");
+		if (o->type == OPT_NUMBER)
+			printf("  %-24s %s (%ld to %ld)\n", left, o->help, o->min, o->max);
+		else
+			printf("  %-24s %s\n", left, o->help);
 	}
-	fn = svff_host_find(*host, vf);
-	if (fn && fn->physfn[0])
-		svff_host_load(*host, fn->physfn, &err);
-	fn = svff_host_find(*host, vf);
-	if (fn && fn->iommu_group >= 0)
-		svff_host_iommu_group(*host, fn->iommu_group, load_member, *host, &err);
-	return SVFF_EXIT_OK;
+	printf("  %-24s %s\n", "-h, --help", "show this help and exit");
+	printf("\nGlobal options (--sysfs-root, --connect, --config, --read-only, ...) go before the "
+	       "command: see 'svff --help'.\n");
 }
 
-struct svff_virt_pending *cli_virt_begin(const struct cli_opts *opts, const char *uri, struct svff_err *err)
-{
-	if (svff_loop_init(err) < 0)
-		return NULL;
-	return svff_virt_start(uri, opts->read_only);
-}
-
-void cli_virt_end(const struct cli_opts *opts, struct svff_virt_pending *p, struct svff_virt **virt,
-		  struct svff_err *err, struct svff_err *warn)
-{
-	char path[4200];
-
-	*virt = NULL;
-	if (!p) {
-		if (!err->msg[0])
-			svff_err_set(err, ENOMEM, "out of memory");
-		return;
-	}
-	if (svff_virt_finish(p, virt, err) < 0)
-		return;
-	if (opts->demo)
-		svff_virt_set_vmm(*virt, svff_demolab_vmm(), opts->demo);
-	cli_host_file(opts, SVFF_PAUSE_FILE, "svff-paused", path, sizeof(path));
-	svff_virt_set_pause_file(*virt, path, warn);
-}
-
-/* The commands' way: warnings go to stderr. */
-static struct svff_virt_pending *virt_begin(const struct cli_opts *opts, struct svff_err *err)
-{
-	return cli_virt_begin(opts, libvirt_uri(opts), err);
-}
-
-static void virt_end(const struct cli_opts *opts, struct svff_virt_pending *p, struct svff_virt **virt,
-		     struct svff_err *err)
-{
-	struct svff_err warn = { 0 };
-
-	cli_virt_end(opts, p, virt, err, &warn);
-	if (warn.msg[0])
-		fprintf(stderr, "svff: warning: %s\n", warn.msg);
-}
-
-static void open_virt(const struct cli_opts *opts, struct svff_virt **virt, struct svff_err *err)
-{
-	virt_end(opts, virt_begin(opts, err), virt, err);
-}
-
-static int open_virt_or_fail(const struct cli_opts *opts, struct svff_virt **virt)
-{
-	struct svff_err err = { 0 };
-
-	open_virt(opts, virt, &err);
-	if (!*virt) {
-		fprintf(stderr, "svff: %s\n", err.msg);
-		return SVFF_EXIT_ENV;
-	}
-	return SVFF_EXIT_OK;
-}
-
-static int refuse_read_only(const struct cli_opts *opts)
-{
-	if (!opts->read_only)
-		return 0;
-	fprintf(stderr, "svff: %s changes the host, and svff runs with --read-only: nothing was done\n",
-		opts->argv[0]);
-	return SVFF_EXIT_FAIL;
-}
-
-static void audit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void audit(const char *fmt, ...)
+static int usage_error(const struct cli_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int usage_error(const struct cli_call *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	/* Every change goes to syslog (DESIGN.md, Safety). */
-	openlog("svff", LOG_PID, LOG_USER);
+	fprintf(stderr, "svff: %s: ", c->cmd->name);
 	va_start(ap, fmt);
-	vsyslog(LOG_NOTICE, fmt, ap);
+	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	closelog();
+	fputc('\n', stderr);
+	print_usage(c->cmd, stderr);
+	fprintf(stderr, "Try 'svff %s --help' for more.\n", c->cmd->name);
+	return SVFF_EXIT_USAGE;
 }
 
-static int cmd_status(const struct cli_opts *opts)
+void cli_print_commands(FILE *out)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct svff_err verr = { 0 };
-	bool json = false, all = false;
-	struct svff_virt_pending *pending;
-	struct svff_virt *virt;
-	struct svff_host *host;
-	int c, rc;
+	char line[512];
 
-	optind = 0;	/* 0: glibc re-initialises (main parsed with '+') */
-	while ((c = getopt_long(opts->argc, opts->argv, "jah", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'a':
-			all = true;
-			break;
-		case 'h':
-			printf("Usage: svff [--sysfs-root DIR] [--connect URI] status [--json] [--all]\n");
-			return SVFF_EXIT_OK;
-		default:
-			fprintf(stderr, "Try 'svff status --help'.\n");
-			return SVFF_EXIT_USAGE;
+	for (const struct cli_command *cmd = commands; cmd->name; cmd++) {
+		if (cmd->flags & CMD_HIDDEN)
+			continue;
+		synopsis(cmd, line, sizeof(line));
+		fprintf(out, "  %s\n      %s\n", line, cmd->summary);
+	}
+}
+
+/* ---- did you mean ... ------------------------------------------------------------------ */
+
+/* Edits (insert, delete, replace, swap two neighbours) from a to b. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), d[40][40];
+
+	if (la >= 40 || lb >= 40)
+		return SIZE_MAX;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
 		}
 	}
-	if (optind < opts->argc) {
-		fprintf(stderr, "svff: status takes no arguments ('%s')\n", opts->argv[optind]);
-		return SVFF_EXIT_USAGE;
+	return d[la][lb];
+}
+
+const char *cli_suggest(const char *word, const char *const *names, size_t n)
+{
+	size_t best = SIZE_MAX, wl = strlen(word), prefixed = 0;
+	const char *pick = NULL, *prefix = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = distance(word, names[i]);
+
+		if (d < best) {
+			best = d;
+			pick = names[i];
+		}
+		if (wl >= 2 && !strncmp(names[i], word, wl)) {
+			prefixed++;
+			prefix = names[i];
+		}
 	}
-	pending = virt_begin(opts, &verr);
-	rc = open_host(opts, &host);
+	/* one edit in a short word, two in a longer one */
+	if (pick && best <= (wl <= 4 ? 1 : 2))
+		return pick;
+	return prefixed == 1 ? prefix : NULL;
+}
+
+static const char *suggest_command(const char *word)
+{
+	const char *names[32];
+	size_t n = 0;
+
+	for (const struct cli_command *cmd = commands; cmd->name && n < 32; cmd++)
+		if (!(cmd->flags & CMD_HIDDEN))
+			names[n++] = cmd->name;
+	return cli_suggest(word, names, n);
+}
+
+static const char *suggest_option(const struct cli_command *cmd, const char *word)
+{
+	const char *names[MAX_OPTIONS + 1];
+	size_t n = 0;
+
+	for (int i = 0; cmd->options && cmd->options[i].name; i++)
+		names[n++] = cmd->options[i].name;
+	names[n++] = "help";
+	return cli_suggest(word, names, n);
+}
+
+/* ---- parsing a call ------------------------------------------------------------------------ */
+
+/* A whole number (0x for hex) within the option's range, or what is wrong
+ * with it, naming what the person wrote. */
+static int parse_number(const struct cli_call *c, const struct cli_option *o, const char *text, long *out)
+{
+	const char *p = text;
+	char *end;
+	long long v;
+
+	while (*p == ' ')
+		p++;
+	errno = 0;
+	v = strtoll(p, &end, !strncmp(p, "0x", 2) || !strncmp(p, "0X", 2) ? 16 : 10);
+	if (end == p || *end || !*p)
+		return usage_error(c, "--%s takes a whole number from %ld to %ld, not '%s'", o->name, o->min, o->max,
+				   text);
+	if ((errno == ERANGE && v > 0) || v > o->max)
+		return usage_error(c, "--%s %s is too large: the most is %ld", o->name, text, o->max);
+	if (errno == ERANGE || v < o->min)
+		return usage_error(c, "--%s %s is too small: the least is %ld", o->name, text, o->min);
+	*out = (long)v;
+	return 0;
+}
+
+static int unknown_option(const struct cli_call *c, const char *word, int optopt_seen)
+{
+	const struct cli_command *cmd = c->cmd;
+	char name[64];
+	const char *eq, *hint;
+	size_t matches = 0, wl;
+	const char *first = NULL, *second = NULL;
+
+	if (optopt_seen >= 256)
+		return usage_error(c, "--%s takes no value", cmd->options[optopt_seen - 256].name);
+	if (optopt_seen > 0 && optopt_seen < 256)
+		return usage_error(c, "unknown option '-%c'", optopt_seen);
+	if (!word || strncmp(word, "--", 2))
+		return usage_error(c, "unknown option '%s'", word ? word : "?");
+	eq = strchr(word + 2, '=');
+	wl = eq ? (size_t)(eq - word - 2) : strlen(word + 2);
+	snprintf(name, sizeof(name), "%.*s", (int)wl, word + 2);
+	for (int i = 0; cmd->options && cmd->options[i].name; i++) {
+		if (!strncmp(cmd->options[i].name, name, wl)) {
+			second = matches ? cmd->options[i].name : NULL;
+			first = matches ? first : cmd->options[i].name;
+			matches++;
+		}
+	}
+	if (matches > 1)
+		return usage_error(c, "'--%s' is ambiguous: --%s, --%s%s", name, first, second, matches > 2 ? ", ..." : "");
+	hint = suggest_option(cmd, name);
+	if (hint)
+		return usage_error(c, "unknown option '--%s'; did you mean --%s?", name, hint);
+	return usage_error(c, "unknown option '--%s'", name);
+}
+
+/* 0, -1 after --help, or an exit code. */
+static int parse(struct cli_call *c)
+{
+	const struct cli_command *cmd = c->cmd;
+	struct option longopts[MAX_OPTIONS + 2];
+	char shorts[3 * MAX_OPTIONS + 4] = ":h";
+	size_t n = 0, nreq = 0, nmax, npos;
+	int ch;
+
+	for (int i = 0; cmd->options && cmd->options[i].name; i++) {
+		const struct cli_option *o = &cmd->options[i];
+
+		longopts[n++] = (struct option){ o->name, o->type == OPT_FLAG ? no_argument : required_argument,
+						 NULL, 256 + i };
+		if (o->short_name)
+			append(shorts, sizeof(shorts), "%c%s", o->short_name, o->type == OPT_FLAG ? "" : ":");
+	}
+	longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+	/* svff's own messages, with its prefix, not getopt's */
+	opterr = 0;
+	optind = 0;	/* 0: glibc starts afresh (main parsed with '+') */
+	while ((ch = getopt_long(c->opts->argc, c->opts->argv, shorts, longopts, NULL)) != -1) {
+		int i = -1;
+
+		if (ch == 'h') {
+			print_help(cmd);
+			return -1;
+		}
+		if (ch == '?')
+			return unknown_option(c, c->opts->argv[optind - 1], optopt);
+		if (ch == ':') {
+			for (int k = 0; cmd->options[k].name; k++)
+				if (optopt == 256 + k || optopt == cmd->options[k].short_name)
+					i = k;
+			if (i < 0)
+				return usage_error(c, "an option needs a value");
+			return usage_error(c, "--%s needs a value (%s)", cmd->options[i].name, cmd->options[i].value);
+		}
+		if (ch >= 256) {
+			i = ch - 256;
+		} else {
+			for (int k = 0; cmd->options[k].name; k++)
+				if (cmd->options[k].short_name == ch)
+					i = k;
+		}
+		if (i < 0 || i >= MAX_OPTIONS)
+			return usage_error(c, "unknown option '-%c'", ch);
+		c->given[i] = true;
+		c->value[i] = optarg;
+		if (cmd->options[i].type == OPT_NUMBER) {
+			int rc = parse_number(c, &cmd->options[i], optarg, &c->num[i]);
+
+			if (rc)
+				return rc;
+		}
+	}
+	npos = (size_t)(c->opts->argc - optind);
+	for (size_t i = 0; i < n_args(cmd); i++)
+		nreq += !cmd->args[i].optional;
+	nmax = n_args(cmd) && cmd->args[n_args(cmd) - 1].repeats ? SIZE_MAX : n_args(cmd);
+	if (npos < nreq)
+		return usage_error(c, "missing %s", cmd->args[npos].name);
+	if (npos > nmax)
+		return usage_error(c, "unexpected argument '%s'", c->opts->argv[optind + (int)nmax]);
+	for (size_t i = 0; i < n_args(cmd); i++) {
+		const struct cli_arg *a = &cmd->args[i];
+
+		if (a->repeats) {
+			c->rest = c->opts->argv + optind + (int)i;
+			c->n_rest = npos > i ? npos - i : 0;
+			break;
+		}
+		c->arg[i] = i < npos ? c->opts->argv[optind + (int)i] : NULL;
+		if (c->arg[i] && a->choices) {
+			const char *p = a->choices;
+			size_t wl = strlen(c->arg[i]);
+			bool ok = false;
+
+			while (*p && !ok) {
+				size_t l = strcspn(p, " ");
+
+				ok = l == wl && !strncmp(p, c->arg[i], l);
+				p += l + (p[l] == ' ');
+			}
+			if (!ok)
+				return usage_error(c, "unknown %s '%s' (one of: %s)", a->what ? a->what : a->name,
+						   c->arg[i], a->choices);
+		}
+	}
+	return 0;
+}
+
+/* ---- what the context tells the commands ------------------------------------------------- */
+
+static void cli_journal(void *data, enum svff_journal_kind kind, const char *line)
+{
+	struct cli_call *c = data;
+
+	/* the command says "done" itself, once, after the run */
+	if (kind == SVFF_JOURNAL_DONE)
+		return;
+	if (!c->running_said)
+		printf("Running:\n");
+	c->running_said = true;
+	printf("  %s\n", line);
+}
+
+static void cli_warn(void *data, const char *msg)
+{
+	(void)data;
+	report_warning("%s", msg);
+}
+
+/* ---- console, status, monitor ------------------------------------------------------------ */
+
+static int cmd_console(struct cli_call *c)
+{
+	return console_mode_run(c->ctx, &c->opts->console);
+}
+
+static int cmd_status(struct cli_call *c)
+{
+	struct svff_err err = { 0 }, verr = { 0 };
+	struct svff_virt *virt;
+	struct svff_host *host;
+	int rc = SVFF_EXIT_OK;
+
+	/* libvirt connects while the host is read */
+	context_virt_begin(c->ctx, &verr);
+	if (context_open_host(c->ctx, 0, &err) < 0) {
+		report_error(&err);
+		return SVFF_EXIT_ENV;
+	}
+	host = context_host(c->ctx);
 	/* VMs are a part of the picture, not a condition for it: without
 	 * libvirt, status still shows the hardware and says why VMs are missing. */
-	virt_end(opts, pending, &virt, &verr);
-	if (rc) {
-		svff_virt_free(virt);
-		return rc;
-	}
-	if (json) {
+	context_virt_end(c->ctx, &verr);
+	virt = context_virt(c->ctx);
+	if (flag(c, "json")) {
 		if (status_json_write(stdout, host, virt, virt ? NULL : verr.msg) < 0) {
-			fprintf(stderr, "svff: writing the status: %s\n", strerror(errno));
+			report_fail("writing the status: %s", strerror(errno));
 			rc = SVFF_EXIT_FAIL;
 		}
 		for (size_t i = 0; i < svff_host_warnings(host)->len; i++)
-			fprintf(stderr, "svff: warning: %s\n", svff_host_warnings(host)->items[i]);
+			report_warning("%s", svff_host_warnings(host)->items[i]);
 		if (!virt)
-			fprintf(stderr, "svff: warning: %s (VMs not shown)\n", verr.msg);
+			report_warning("%s (VMs not shown)", verr.msg);
 	} else {
-		status_print_text(stdout, host, virt, virt ? NULL : verr.msg, all);
+		status_print_text(stdout, host, virt, virt ? NULL : verr.msg, flag(c, "all"));
 	}
-	svff_virt_free(virt);
-	svff_host_free(host);
 	if (rc)
 		return rc;
 	return fflush(stdout) == 0 ? SVFF_EXIT_OK : SVFF_EXIT_FAIL;
 }
 
-/* ---- attach / detach ---------------------------------------------------------- */
-
-struct hostdev_args {
-	const char *vf, *vm;
-	unsigned flags;
-	bool dry_run;
-	int timeout_s;
-};
-
-static int parse_hostdev_args(const struct cli_opts *opts, bool detach, struct hostdev_args *a)
+static int cmd_monitor(struct cli_call *c)
 {
-	static const struct option longopts[] = {
-		{ "live", no_argument, NULL, 'l' },
-		{ "config", no_argument, NULL, 'C' },
-		{ "both", no_argument, NULL, 'b' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "print-xml", no_argument, NULL, 'n' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = detach ?
-		"Usage: svff detach VF [VM] [--live|--config|--both] [--timeout SEC] [--dry-run]\n" :
-		"Usage: svff attach VF VM [--live|--config|--both] [--dry-run]\n";
-	int c;
-
-	memset(a, 0, sizeof(*a));
-	a->timeout_s = 10;
-	optind = 0;	/* 0: glibc re-initialises (main parsed with '+') */
-	while ((c = getopt_long(opts->argc, opts->argv, "lCbnt:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			a->flags |= SVFF_ATTACH_LIVE;
-			break;
-		case 'C':
-			a->flags |= SVFF_ATTACH_CONFIG;
-			break;
-		case 'b':
-			a->flags |= SVFF_ATTACH_LIVE | SVFF_ATTACH_CONFIG;
-			break;
-		case 'n':
-			a->dry_run = true;
-			break;
-		case 't':
-			a->timeout_s = atoi(optarg);
-			if (!detach || a->timeout_s <= 0 || a->timeout_s > 3600) {
-				fprintf(stderr, "svff: --timeout takes seconds, 1 to 3600\n");
-				return SVFF_EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		default:
-			fputs(usage, stderr);
-			return SVFF_EXIT_USAGE;
-		}
-	}
-	if (opts->argc - optind < (detach ? 1 : 2) || opts->argc - optind > 2) {
-		fputs(usage, stderr);
-		return SVFF_EXIT_USAGE;
-	}
-	a->vf = opts->argv[optind];
-	a->vm = optind + 1 < opts->argc ? opts->argv[optind + 1] : NULL;
-	return 0;
+	return monitor_run(c->ctx, flag(c, "json"));
 }
+
+/* ---- attach / detach ----------------------------------------------------------------------- */
 
 static const char *where(unsigned flags)
 {
@@ -340,102 +563,95 @@ static const char *where(unsigned flags)
 	       flags == SVFF_ATTACH_CONFIG ? "in its definition" : flags ? "live" : "";
 }
 
-static int cmd_hostdev(const struct cli_opts *opts, bool detach)
+static int hostdev(struct cli_call *c, bool detach)
 {
-	struct svff_virt_pending *pending;
 	struct svff_strlist notes = { 0 };
-	struct svff_err err = { 0 };
-	struct hostdev_args a;
-	struct svff_host *host = NULL;
-	struct svff_virt *virt = NULL;
-	char xml[512], vmname[128];
-	int rc = parse_hostdev_args(opts, detach, &a);
+	struct svff_err err = { 0 }, herr = { 0 };
+	const char *vm = arg(c, "VM");
+	unsigned flags = (flag(c, "live") ? SVFF_ATTACH_LIVE : 0) | (flag(c, "config") ? SVFF_ATTACH_CONFIG : 0) |
+			 (flag(c, "both") ? SVFF_ATTACH_LIVE | SVFF_ATTACH_CONFIG : 0);
+	bool dry = dry_run(c);
+	struct svff_virt *virt;
+	char vf[SVFF_BDF_LEN + 64], xml[512], vmname[SVFF_NAME_LEN];
+	int rc;
 
-	if (rc)
-		return rc < 0 ? SVFF_EXIT_OK : rc;
-	if (!a.dry_run && (rc = refuse_read_only(opts)))
-		return rc;
-	pending = virt_begin(opts, &err);
-	rc = open_host_for(opts, a.vf, &host);
-	virt_end(opts, pending, &virt, &err);
-	if (rc)
-		goto cleanup;
-	if (!virt) {
-		fprintf(stderr, "svff: %s\n", err.msg);
-		rc = SVFF_EXIT_ENV;
-		goto cleanup;
+	/* the address in full ("01:08.4" is 0000:01:08.4), as every message
+	 * names it; one that does not parse is attach's to explain */
+	if (svff_bdf_normalize(arg(c, "VF"), vf, sizeof(vf)) < 0)
+		snprintf(vf, sizeof(vf), "%s", arg(c, "VF"));
+	context_virt_begin(c->ctx, &err);
+	if (context_open_host_for(c->ctx, vf, &herr) < 0) {
+		report_error(&herr);
+		return SVFF_EXIT_ENV;
 	}
+	if (context_virt_end(c->ctx, &err) < 0) {
+		report_error(&err);
+		return SVFF_EXIT_ENV;
+	}
+	virt = context_virt(c->ctx);
 	err = (struct svff_err){ 0 };
-	if (!a.vm && svff_virt_vm_of(virt, a.vf, NULL))
-		snprintf(vmname, sizeof(vmname), "%s", svff_virt_vm_of(virt, a.vf, NULL)->name);
+	if (!vm && svff_virt_vm_of(virt, vf, NULL))
+		snprintf(vmname, sizeof(vmname), "%s", svff_virt_vm_of(virt, vf, NULL)->name);
 	else
-		snprintf(vmname, sizeof(vmname), "%s", a.vm ? a.vm : "?");
+		snprintf(vmname, sizeof(vmname), "%s", vm ? vm : "?");
 	if (detach)
-		rc = svff_virt_detach(virt, host, cfg, a.vf, a.vm, a.flags, a.timeout_s * 1000, a.dry_run, &err);
+		rc = svff_virt_detach(virt, context_host(c->ctx), context_config(c->ctx), vf, vm, flags,
+				      (int)number(c, "timeout", 10) * 1000, dry, &err);
 	else
-		rc = svff_virt_attach(virt, host, cfg, a.vf, a.vm, a.flags, a.dry_run, &notes, &err);
+		rc = svff_virt_attach(virt, context_host(c->ctx), context_config(c->ctx), vf, vm, flags, dry, &notes,
+				      &err);
 	for (size_t i = 0; i < notes.len; i++)
-		fprintf(stderr, "svff: note: %s\n", notes.items[i]);
-	if (rc < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
-		if (!a.dry_run)
-			audit("%s %s %s failed: %s", detach ? "detach" : "attach", a.vf, a.vm ? a.vm : "", err.msg);
-		rc = SVFF_EXIT_FAIL;
-		goto cleanup;
-	}
-	if (a.dry_run) {
-		svff_hostdev_xml(a.vf, xml, sizeof(xml), &err);
-		printf("Checks passed; svff would %s this device %s VM %s:\n%s",
-		       detach ? "detach" : "attach", detach ? "from" : "to", vmname, xml);
-	} else {
-		printf("%s %s %s VM %s%s%s\n", detach ? "Detached" : "Attached", a.vf,
-		       detach ? "from" : "to", vmname, a.flags ? ", " : "", where(a.flags));
-		audit("%s %s %s VM %s", detach ? "detached" : "attached", a.vf, detach ? "from" : "to", vmname);
-	}
-	rc = SVFF_EXIT_OK;
-cleanup:
+		report_note("%s", notes.items[i]);
 	svff_strlist_clear(&notes);
-	svff_virt_free(virt);
-	svff_host_free(host);
-	return rc;
-}
-
-/* ---- init / bind / unbind: plans ------------------------------------------------ */
-
-struct journal {
-	FILE *file;
-	bool quiet;
-};
-
-static void journal_line(void *data, const char *line)
-{
-	struct journal *j = data;
-	char stamp[32];
-	time_t now = time(NULL);
-
-	openlog("svff", LOG_PID, LOG_USER);
-	syslog(LOG_NOTICE, "%s", line);
-	closelog();
-	if (j->file) {
-		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", localtime(&now));
-		fprintf(j->file, "%s svff[%d]: %s\n", stamp, (int)getpid(), line);
-		fflush(j->file);
+	if (rc < 0) {
+		report_error(&err);
+		if (!dry)
+			context_audit(c->ctx, "%s %s %s failed: %s", detach ? "detach" : "attach", vf, vm ? vm : "",
+				      err.msg);
+		return SVFF_EXIT_FAIL;
 	}
-	if (!j->quiet)
-		printf("  %s\n", line);
+	if (dry) {
+		svff_hostdev_xml(vf, xml, sizeof(xml), &err);
+		printf("Checks passed; svff would %s this device %s VM %s:\n%s", detach ? "detach" : "attach",
+		       detach ? "from" : "to", vmname, xml);
+	} else {
+		printf("%s %s %s VM %s%s%s\n", detach ? "Detached" : "Attached", vf, detach ? "from" : "to", vmname,
+		       flags ? ", " : "", where(flags));
+		context_audit(c->ctx, "%s %s %s VM %s", detach ? "detached" : "attached", vf, detach ? "from" : "to",
+			      vmname);
+	}
+	return SVFF_EXIT_OK;
 }
+
+static int cmd_attach(struct cli_call *c)
+{
+	return hostdev(c, false);
+}
+
+static int cmd_detach(struct cli_call *c)
+{
+	return hostdev(c, true);
+}
+
+/* ---- the operations that run as plans ------------------------------------------------------- */
+
+typedef int (*plan_builder)(struct cli_call *c, struct svff_ops_ctx *ops, struct svff_plan *plan,
+			    struct svff_err *err);
 
 static void print_plan(const struct svff_plan *plan)
 {
-	for (size_t i = 0; i < plan->notes.len; i++)
-		fprintf(stderr, "svff: note: %s\n", plan->notes.items[i]);
-	if (!plan->n) {
+	struct svff_plan_text text;
+
+	svff_plan_describe(plan, &text);
+	for (size_t i = 0; i < text.warnings.len; i++)
+		report_note("%s", text.warnings.items[i]);
+	if (!plan->n)
 		printf("%s: nothing to do, the host already matches\n", plan->title);
-		return;
-	}
-	printf("Plan (%s), %zu step(s):\n", plan->title, plan->n);
-	for (size_t i = 0; i < plan->n; i++)
-		printf("  %zu. %s\n", i + 1, plan->steps[i].desc);
+	else
+		printf("Plan (%s), %zu step(s):\n", plan->title, plan->n);
+	for (size_t i = 0; i < text.steps.len; i++)
+		printf("  %s\n", text.steps.items[i]);
+	svff_plan_text_clear(&text);
 }
 
 /* Per VM: which path its VF took and how long it was away, beside the
@@ -451,485 +667,567 @@ static void report_downtime(const struct svff_plan *plan)
 	svff_strlist_clear(&lines);
 }
 
-static int cmd_plan(const struct cli_opts *opts, const char *what)
+static int run_plan(struct cli_call *c, plan_builder build, int timeout_ms)
 {
-	struct svff_ops_ctx ctx = { .cfg = cfg, .timeout_ms = 5000, .log = journal_line };
-	struct journal j = { 0 };
 	struct svff_err err = { 0 }, verr = { 0 };
-	struct svff_kmodel *km = NULL;
 	struct svff_plan plan = { 0 };
-	char **args = NULL, lock[4200];
-	size_t n_args = 0;
-	bool dry_run = false, fixture = strcmp(opts->sysfs_root, "/sys") && strcmp(opts->sysfs_root, "/sys/");
-	int rc, lockfd = -1;
+	struct svff_ops_ctx ops;
+	int rc;
 
-	long numvfs = -1, qmax = -1, vf_qmax = -1;
-	bool yes = false;
-
-	args = calloc((size_t)opts->argc + 1, sizeof(*args));
-	for (int i = 1; args && i < opts->argc; i++) {
-		long *num = NULL;
-
-		if (!strcmp(opts->argv[i], "--dry-run") || !strcmp(opts->argv[i], "-n"))
-			dry_run = true;
-		else if (!strcmp(opts->argv[i], "--yes") || !strcmp(opts->argv[i], "-y"))
-			yes = true;
-		else if (!strcmp(what, "reconf") && (!strcmp(opts->argv[i], "--numvfs") ? (num = &numvfs) :
-			 !strcmp(opts->argv[i], "--qmax") ? (num = &qmax) :
-			 !strcmp(opts->argv[i], "--vf-qmax") ? (num = &vf_qmax) : NULL)) {
-			if (i + 1 >= opts->argc || svff_parse_long(opts->argv[i + 1], num) < 0 || *num < 0) {
-				fprintf(stderr, "svff: %s takes a number (0 or more)\n", opts->argv[i]);
-				free(args);
-				return SVFF_EXIT_USAGE;
-			}
-			i++;
-		} else if (opts->argv[i][0] == '-') {
-			fprintf(stderr, "svff: %s: unknown option %s\n", what, opts->argv[i]);
-			free(args);
-			return SVFF_EXIT_USAGE;
-		} else
-			args[n_args++] = opts->argv[i];
-	}
-	if (!args || (!strcmp(what, "bind") && n_args != 2) || (!strcmp(what, "unbind") && n_args != 1) ||
-	    ((!strcmp(what, "pause") || !strcmp(what, "unpause")) && n_args != 1) ||
-	    (!strcmp(what, "reconf") && (n_args != 1 || (numvfs < 0 && qmax < 0 && vf_qmax < 0)))) {
-		fprintf(stderr, "Usage: svff init [PF...] [--dry-run] | bind FUNCTION DRIVER [--dry-run] | "
-			"unbind FUNCTION [--dry-run] |\n       pause VF [--dry-run] | unpause VF [--dry-run] |\n       reconf PF [--numvfs N] [--qmax Q] [--vf-qmax Q] "
-			"[--yes] [--dry-run]\n");
-		free(args);
-		return SVFF_EXIT_USAGE;
-	}
-	if (!dry_run && (rc = refuse_read_only(opts))) {
-		free(args);
-		return rc;
-	}
-	ctx.log_data = &j;
-	/* Watch before scanning: udev on a real host, the kernel model on a
-	 * fixture tree (which has no kernel to answer the writes). */
-	if (!fixture && svff_udev_monitor_new(&ctx.events, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
-		free(args);
+	context_virt_begin(c->ctx, &verr);
+	/* the host's answers to the plan's writes: udev, or a tree's kernel model */
+	if (context_open_host(c->ctx, CONTEXT_ANSWER, &err) < 0) {
+		report_error(&err);
 		return SVFF_EXIT_ENV;
 	}
-	if ((rc = open_host(opts, &ctx.host)))
-		goto cleanup;
-	if (fixture && svff_kmodel_new(svff_host_sysfs(ctx.host), opts->event_fifo, &km, &ctx.events, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
-		rc = SVFF_EXIT_ENV;
-		goto cleanup;
+	context_virt_end(c->ctx, &verr);
+	context_ops(c->ctx, &ops, timeout_ms);
+	if (build(c, &ops, &plan, &err) < 0) {
+		report_error(&err);
+		svff_plan_free(&plan);
+		return SVFF_EXIT_FAIL;
 	}
-	if (!strcmp(what, "init")) {
-		open_virt(opts, &ctx.virt, &verr);
-		rc = svff_plan_init(&ctx, args, n_args, &plan, &err);
-	} else if (!strcmp(what, "reconf")) {
-		open_virt(opts, &ctx.virt, &verr);
-		ctx.timeout_ms = 10000;
-		rc = svff_plan_reconf(&ctx, args[0], numvfs, qmax, vf_qmax, yes, &plan, &err);
-	} else if (!strcmp(what, "pause") || !strcmp(what, "unpause")) {
-		open_virt(opts, &ctx.virt, &verr);
-		rc = svff_plan_pause(&ctx, args[0], !strcmp(what, "pause"), &plan, &err);
-	} else {
-		open_virt(opts, &ctx.virt, &verr);
-		rc = svff_plan_driver(&ctx, args[0], !strcmp(what, "bind") ? args[1] : "", &plan, &err);
-	}
-	if (rc < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
-		rc = SVFF_EXIT_FAIL;
-		goto cleanup;
-	}
-	if (!ctx.virt && !strcmp(what, "init") && cfg->n_assign)
-		fprintf(stderr, "svff: warning: %s (VF assignments are not applied)\n", verr.msg);
+	if (!ops.virt && !strcmp(c->cmd->name, "init") && context_config(c->ctx)->n_assign)
+		report_warning("%s (VF assignments are not applied)", verr.msg);
 	print_plan(&plan);
-	if (dry_run || !plan.n) {
-		if (dry_run && plan.n)
+	if (dry_run(c) || !plan.n) {
+		if (dry_run(c) && plan.n)
 			printf("(--dry-run: nothing was changed)\n");
-		rc = SVFF_EXIT_OK;
-		goto cleanup;
+		svff_plan_free(&plan);
+		return SVFF_EXIT_OK;
 	}
-	cli_host_file(opts, SVFF_LOCK_FILE, "svff.lock", lock, sizeof(lock));
-	if (svff_lock_acquire(lock, &lockfd, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
-		rc = SVFF_EXIT_FAIL;
-		goto cleanup;
-	}
-	if (opts->log && !(j.file = fopen(opts->log, "a")))
-		fprintf(stderr, "svff: warning: --log %s: %s\n", opts->log, strerror(errno));
-	printf("Running:\n");
-	if (svff_plan_run(&ctx, &plan, &err) < 0) {
-		fprintf(stderr, "svff: %s failed: %s\n", plan.title, err.msg);
+	if (context_run_plan(c->ctx, &plan, timeout_ms, &err) < 0) {
+		char buf[SVFF_ERR_MSG_MAX + 160];
+
+		report_fail("%s failed: %s", plan.title, report_err_text(&err, buf, sizeof(buf)));
 		rc = SVFF_EXIT_FAIL;
 	} else {
 		printf("%s: done\n", plan.title);
 		rc = SVFF_EXIT_OK;
 	}
 	report_downtime(&plan);
-cleanup:
-	if (j.file)
-		fclose(j.file);
-	svff_lock_release(lockfd);
 	svff_plan_free(&plan);
-	svff_kmodel_free(km);
-	svff_virt_free(ctx.virt);
-	svff_host_free(ctx.host);
-	svff_evsrc_free(ctx.events);
-	free(args);
 	return rc;
 }
 
-/* ---- QDMA queues -------------------------------------------------------------- */
-
-static int cmd_queues(const struct cli_opts *opts)
+static int build_init(struct cli_call *c, struct svff_ops_ctx *ops, struct svff_plan *plan, struct svff_err *err)
 {
-	static const struct option longopts[] = {
-		{ "idx", required_argument, NULL, 'i' },
-		{ "num", required_argument, NULL, 'n' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ "range", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const struct { const char *name; enum svff_xnl_cmd cmd; bool mutates; } verbs[] = {
-		{ "list", SVFF_XNL_CMD_Q_LIST, false }, { "dump", SVFF_XNL_CMD_Q_DUMP, false },
-		{ "add", SVFF_XNL_CMD_Q_ADD, true }, { "start", SVFF_XNL_CMD_Q_START, true },
-		{ "stop", SVFF_XNL_CMD_Q_STOP, true }, { "del", SVFF_XNL_CMD_Q_DEL, true },
-		{ "info", SVFF_XNL_CMD_DEV_INFO, false },
-	};
-	const char *usage = "Usage: svff queues FUNCTION list|dump [--range A-B] | add [--idx N] [--num N] "
-			    "[--mode mm|st] [--dir h2c|c2h|bi] | start|stop|del --idx N [--num N] [--mode] [--dir] | info\n";
+	return svff_plan_init(ops, c->rest, c->n_rest, plan, err);
+}
+
+static int cmd_init(struct cli_call *c)
+{
+	return run_plan(c, build_init, 5000);
+}
+
+static int build_reconf(struct cli_call *c, struct svff_ops_ctx *ops, struct svff_plan *plan, struct svff_err *err)
+{
+	return svff_plan_reconf(ops, arg(c, "PF"), number(c, "numvfs", -1), number(c, "qmax", -1),
+				number(c, "vf-qmax", -1), flag(c, "yes"), plan, err);
+}
+
+static int cmd_reconf(struct cli_call *c)
+{
+	if (!flag(c, "numvfs") && !flag(c, "qmax") && !flag(c, "vf-qmax"))
+		return usage_error(c, "nothing to change: give --numvfs, --qmax or --vf-qmax");
+	/* a detach waits for the guest */
+	return run_plan(c, build_reconf, 10000);
+}
+
+static int build_driver(struct cli_call *c, struct svff_ops_ctx *ops, struct svff_plan *plan, struct svff_err *err)
+{
+	return svff_plan_driver(ops, arg(c, "FUNCTION"), strcmp(c->cmd->name, "bind") ? "" : arg(c, "DRIVER"), plan,
+				err);
+}
+
+static int cmd_driver(struct cli_call *c)
+{
+	return run_plan(c, build_driver, 5000);
+}
+
+static int build_pause(struct cli_call *c, struct svff_ops_ctx *ops, struct svff_plan *plan, struct svff_err *err)
+{
+	return svff_plan_pause(ops, arg(c, "VF"), !strcmp(c->cmd->name, "pause"), plan, err);
+}
+
+static int cmd_pause(struct cli_call *c)
+{
+	return run_plan(c, build_pause, 5000);
+}
+
+/* ---- QDMA queues ------------------------------------------------------------------------------ */
+
+static const struct { const char *name; enum svff_xnl_cmd cmd; bool mutates; } verbs[] = {
+	{ "list", SVFF_XNL_CMD_Q_LIST, false }, { "dump", SVFF_XNL_CMD_Q_DUMP, false },
+	{ "add", SVFF_XNL_CMD_Q_ADD, true }, { "start", SVFF_XNL_CMD_Q_START, true },
+	{ "stop", SVFF_XNL_CMD_Q_STOP, true }, { "del", SVFF_XNL_CMD_Q_DEL, true },
+	{ "info", SVFF_XNL_CMD_DEV_INFO, false },
+};
+
+static size_t verb_of(const struct cli_call *c)
+{
+	size_t v;
+
+	for (v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
+		if (!strcmp(arg(c, "verb"), verbs[v].name))
+			break;
+	return v;
+}
+
+static bool queues_mutate(const struct cli_call *c)
+{
+	return verbs[verb_of(c)].mutates;
+}
+
+static int cmd_queues(struct cli_call *c)
+{
 	struct svff_qdma_req req = { .qidx = SVFF_XNL_QIDX_AUTO, .num_q = 1 };
-	const char *mode = NULL, *dir = NULL;
 	const struct svff_function *fn;
 	struct svff_qdma_reply *reply = NULL;
 	struct svff_err err = { 0 };
-	struct svff_host *host = NULL;
-	struct svff_bdf b;
-	bool idx_given = false, mutates = false;
-	size_t v;
-	int c, rc;
+	const struct svff_config *cfg = context_config(c->ctx);
+	size_t v = verb_of(c);
+	int rc;
 
-	optind = 0;	/* GNU getopt permutes: options may come before or after the verb */
-	while ((c = getopt_long(opts->argc, opts->argv, "i:n:m:d:R:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			req.qidx = (uint32_t)strtoul(optarg, NULL, 0);
-			idx_given = true;
-			break;
-		case 'n':
-			req.num_q = (uint32_t)strtoul(optarg, NULL, 0);
-			break;
-		case 'm':
-			mode = optarg;
-			break;
-		case 'd':
-			dir = optarg;
-			break;
-		case 'R':
-			if (sscanf(optarg, "%u-%u", &req.range_start, &req.range_end) != 2 ||
-			    req.range_end < req.range_start) {
-				fprintf(stderr, "svff: --range takes A-B with A <= B\n");
-				return SVFF_EXIT_USAGE;
-			}
-			req.range = true;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return SVFF_EXIT_OK;
-		default:
-			fputs(usage, stderr);
-			return SVFF_EXIT_USAGE;
-		}
-	}
-	if (opts->argc - optind != 2) {
-		fputs(usage, stderr);
-		return SVFF_EXIT_USAGE;
-	}
-	for (v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
-		if (!strcmp(opts->argv[optind + 1], verbs[v].name))
-			break;
-	if (v == sizeof(verbs) / sizeof(verbs[0])) {
-		fprintf(stderr, "svff: queues: unknown verb '%s'\n%s", opts->argv[optind + 1], usage);
-		return SVFF_EXIT_USAGE;
-	}
 	req.cmd = verbs[v].cmd;
-	mutates = verbs[v].mutates;
-	if (mutates && req.cmd != SVFF_XNL_CMD_Q_ADD && !idx_given) {
-		fprintf(stderr, "svff: queues %s needs --idx N (the first queue)\n", verbs[v].name);
-		return SVFF_EXIT_USAGE;
+	req.qidx = (uint32_t)number(c, "idx", SVFF_XNL_QIDX_AUTO);
+	req.num_q = (uint32_t)number(c, "num", 1);
+	if (string(c, "range")) {
+		if (sscanf(string(c, "range"), "%u-%u", &req.range_start, &req.range_end) != 2 ||
+		    req.range_end < req.range_start)
+			return usage_error(c, "--range takes A-B with A <= B, not '%s'", string(c, "range"));
+		req.range = true;
 	}
-	if (svff_qdma_flags(mode, dir, &req.flags, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+	if (verbs[v].mutates && req.cmd != SVFF_XNL_CMD_Q_ADD && !flag(c, "idx"))
+		return usage_error(c, "%s needs --idx N (the first queue)", verbs[v].name);
+	if (svff_qdma_flags(string(c, "mode"), string(c, "dir"), &req.flags, &err) < 0) {
+		report_error_in(c->cmd->name, &err);
 		return SVFF_EXIT_USAGE;
 	}
 	/* The driver checks no permissions on its netlink commands. */
 	if (geteuid() != 0) {
-		fprintf(stderr, "svff: queue management is for root only: the QDMA driver does not check who "
-			"asks, so svff does\n");
+		report_fail("queue management is for root only: the QDMA driver does not check who asks, so svff does");
 		return SVFF_EXIT_FAIL;
 	}
-	if (mutates && (rc = refuse_read_only(opts)))
-		return rc;
-	if ((rc = open_host(opts, &host)))
-		return rc;
-	if (svff_bdf_parse(opts->argv[optind], &b) < 0 || !(fn = svff_host_find(host, opts->argv[optind]))) {
-		fprintf(stderr, "svff: no PCI function '%s' on this host (svff status lists them)\n", opts->argv[optind]);
-		rc = SVFF_EXIT_FAIL;
-		goto cleanup;
+	if (context_open_host(c->ctx, 0, &err) < 0) {
+		report_error(&err);
+		return SVFF_EXIT_ENV;
 	}
-	if (mutates && !svff_config_allows(cfg, host, fn)) {
-		fprintf(stderr, "svff: %s is not allow-listed: svff changes only the devices in 'allow'%s%s\n",
-			fn->name, cfg->path[0] ? " of " : " (no configuration file was read)", cfg->path);
-		rc = SVFF_EXIT_FAIL;
-		goto cleanup;
+	fn = svff_host_find(context_host(c->ctx), arg(c, "FUNCTION"));
+	if (!fn) {
+		report_fail("no PCI function '%s' on this host (svff status lists them)", arg(c, "FUNCTION"));
+		return SVFF_EXIT_FAIL;
+	}
+	if (verbs[v].mutates && !svff_config_allows(cfg, context_host(c->ctx), fn)) {
+		report_fail("%s is not allow-listed: svff changes only the devices in 'allow'%s%s", fn->name,
+			    cfg->path[0] ? " of " : " (no configuration file was read)", cfg->path);
+		return SVFF_EXIT_FAIL;
 	}
 	req.dev_idx = svff_qdma_dev_idx(&fn->bdf);
 	reply = calloc(1, sizeof(*reply));
 	if (!reply || svff_qdma_call(fn, &req, reply, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", reply ? err.msg : "out of memory");
-		if (mutates)
-			audit("queues %s %s failed: %s", fn->name, verbs[v].name, err.msg);
-		rc = SVFF_EXIT_FAIL;
-		goto cleanup;
+		if (!reply)
+			svff_err_set(&err, ENOMEM, "out of memory");
+		report_error(&err);
+		if (verbs[v].mutates)
+			context_audit(c->ctx, "queues %s %s failed: %s", fn->name, verbs[v].name, err.msg);
+		free(reply);
+		return SVFF_EXIT_FAIL;
 	}
-	if (mutates)
-		audit("queues %s %s idx %u num %u flags 0x%x", fn->name, verbs[v].name, req.qidx, req.num_q, req.flags);
+	if (verbs[v].mutates)
+		context_audit(c->ctx, "queues %s %s idx %u num %u flags 0x%x", fn->name, verbs[v].name, req.qidx,
+			      req.num_q, req.flags);
 	fputs(reply->msg, stdout);
 	if (reply->msg[0] && reply->msg[strlen(reply->msg) - 1] != '\n')
 		putchar('\n');
-	rc = SVFF_EXIT_OK;
-cleanup:
 	free(reply);
-	svff_host_free(host);
+	rc = SVFF_EXIT_OK;
 	return rc;
 }
 
-static int cmd_vm(const struct cli_opts *opts, bool suspend)
+/* ---- VM suspend / resume ----------------------------------------------------------------------- */
+
+static int cmd_vm(struct cli_call *c)
 {
+	bool suspend = !strcmp(c->cmd->name, "vm-suspend");
+	const char *vm = arg(c, "VM");
 	struct svff_err err = { 0 };
-	struct svff_virt *virt = NULL;
+	struct svff_virt *virt;
 	int rc;
 
-	if (opts->argc != 2 || opts->argv[1][0] == '-') {
-		fprintf(stderr, "Usage: svff %s VM\n", opts->argv[0]);
-		return opts->argc == 2 && !strcmp(opts->argv[1], "--help") ? SVFF_EXIT_OK : SVFF_EXIT_USAGE;
+	if (context_virt_end(c->ctx, &err) < 0) {
+		report_error(&err);
+		return SVFF_EXIT_ENV;
 	}
-	if ((rc = refuse_read_only(opts)) || (rc = open_virt_or_fail(opts, &virt)))
-		return rc;
-	rc = suspend ? svff_virt_suspend(virt, opts->argv[1], &err) : svff_virt_resume(virt, opts->argv[1], &err);
+	virt = context_virt(c->ctx);
+	rc = suspend ? svff_virt_suspend(virt, vm, &err) : svff_virt_resume(virt, vm, &err);
 	if (rc < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
-		rc = SVFF_EXIT_FAIL;
-	} else {
-		printf("VM %s %s\n", opts->argv[1], suspend ? "suspended" : "resumed");
-		audit("VM %s %s", opts->argv[1], suspend ? "suspended" : "resumed");
-		rc = SVFF_EXIT_OK;
+		report_error(&err);
+		return SVFF_EXIT_FAIL;
 	}
-	svff_virt_free(virt);
-	return rc;
+	printf("VM %s %s\n", vm, suspend ? "suspended" : "resumed");
+	context_audit(c->ctx, "VM %s %s", vm, suspend ? "suspended" : "resumed");
+	return SVFF_EXIT_OK;
 }
 
-/* ---- monitor ------------------------------------------------------------ */
+/* ---- the table, for the man page and for shell completion ------------------------------------------ */
 
-struct monitor {
-	bool json;
-	bool quit;
-	struct svff_host *host;
-	struct svff_evsrc *src;
+/* svff __synopsis: every command's synopsis, as doc/svff.1 must list it. */
+static int cmd_synopsis(struct cli_call *c)
+{
+	char line[512];
+
+	(void)c;
+	for (const struct cli_command *cmd = commands; cmd->name; cmd++) {
+		if (cmd->flags & CMD_HIDDEN)
+			continue;
+		synopsis(cmd, line, sizeof(line));
+		printf("svff [OPTIONS] %s\n", line);
+	}
+	return SVFF_EXIT_OK;
+}
+
+static const char *const kind_names[] = {
+	[ARG_WORD] = "word", [ARG_FUNCTION] = "function", [ARG_PF] = "pf", [ARG_VF] = "vf",
+	[ARG_VM] = "vm", [ARG_DRIVER] = "driver",
 };
 
-static void print_line(struct monitor *m, const char *kind, const char *change, const char *name,
-		       const char *text, struct json_object *obj)
+/* svff __table: the whole table, a line per command, argument and option,
+ * fields split by tabs, for a script that generates completion:
+ *   command NAME changes|reads SUMMARY
+ *   arg     NAME ARG KIND required|optional|repeats CHOICES
+ *   option  NAME --LONG -S flag|string|number VALUE WORDS */
+static int cmd_table(struct cli_call *c)
 {
-	struct timespec ts;
+	(void)c;
+	for (const struct cli_command *cmd = commands; cmd->name; cmd++) {
+		if (cmd->flags & CMD_HIDDEN)
+			continue;
+		printf("command\t%s\t%s\t%s\n", cmd->name,
+		       cmd->flags & CMD_MUTATES || cmd->mutates ? "changes" : "reads", cmd->summary);
+		for (size_t i = 0; i < n_args(cmd); i++) {
+			const struct cli_arg *a = &cmd->args[i];
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (m->json) {
-		struct json_object *o = json_object_new_object();
+			printf("arg\t%s\t%s\t%s\t%s\t%s\n", cmd->name, a->name, kind_names[a->kind],
+			       a->repeats ? "repeats" : a->optional ? "optional" : "required",
+			       a->choices ? a->choices : "");
+		}
+		for (int i = 0; cmd->options && cmd->options[i].name; i++) {
+			const struct cli_option *o = &cmd->options[i];
+			char s[4] = "";
 
-		json_object_object_add(o, "time", json_object_new_double(ts.tv_sec + ts.tv_nsec / 1e9));
-		json_object_object_add(o, "kind", json_object_new_string(kind));
-		json_object_object_add(o, "change", json_object_new_string(change));
-		json_object_object_add(o, "name", name ? json_object_new_string(name) : NULL);
-		json_object_object_add(o, "detail", text && *text ? json_object_new_string(text) : NULL);
-		json_object_object_add(o, !strcmp(kind, "vm") ? "vm" : "function", obj);
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
-	} else {
-		printf("%-8s %-9s %s%s%s\n", kind, change, name ? name : "", text && *text ? "  " : "",
-		       text ? text : "");
-		json_object_put(obj);
+			if (o->short_name)
+				snprintf(s, sizeof(s), "-%c", o->short_name);
+			printf("option\t%s\t--%s\t%s\t%s\t%s\t%s\n", cmd->name, o->name, s,
+			       o->type == OPT_FLAG ? "flag" : o->type == OPT_NUMBER ? "number" : "string",
+			       o->value ? o->value : "", o->words ? o->words : "");
+		}
+		printf("option\t%s\t--help\t-h\tflag\t\t\n", cmd->name);
 	}
-	fflush(stdout);
+	return SVFF_EXIT_OK;
 }
 
-static void on_change(struct svff_host *host, enum svff_change what, const char *bdf, void *data)
+static void offer(const char *word, const char *cur)
 {
-	static const char *const names[] = { "added", "removed", "changed" };
-	const struct svff_function *fn = svff_host_find(host, bdf);
-	char text[256] = "";
+	if (!strncmp(word, cur, strlen(cur)))
+		puts(word);
+}
 
-	if (fn) {
-		int n = snprintf(text, sizeof(text), "%s", svff_role_name(fn->role));
+static void offer_words(const char *words, const char *cur)
+{
+	char w[64];
 
-		if (fn->role == SVFF_ROLE_VF)
-			n += snprintf(text + n, sizeof(text) - (size_t)n, " %ld of %s", fn->vf_index, fn->physfn);
-		if (fn->role == SVFF_ROLE_PF)
-			n += snprintf(text + n, sizeof(text) - (size_t)n, " VFs %ld/%ld", fn->sriov.num_vfs,
-				      fn->sriov.total_vfs);
-		snprintf(text + n, sizeof(text) - (size_t)n, "  driver %s", fn->driver[0] ? fn->driver : "(none)");
+	while (words && *words) {
+		size_t l = strcspn(words, " ");
+
+		snprintf(w, sizeof(w), "%.*s", (int)l, words);
+		offer(w, cur);
+		words += l + (words[l] == ' ');
 	}
-	print_line(data, "device", names[what], bdf, text,
-		   fn ? status_function_json_new(host, NULL, fn) : NULL);
 }
 
-static void on_vm_change(struct svff_virt *virt, enum svff_vm_change what, const char *vm,
-			 const char *detail, void *data)
+static const struct cli_command *find_command(const char *name)
 {
-	static const char *const names[] = {
-		"added", "removed", "changed", "device-added", "device-removed",
-		"device-removal-failed", "lost", "reconnected",
-	};
-	const struct svff_vm *v = vm ? svff_virt_find_vm(virt, vm) : NULL;
-	char text[256];
-
-	if (what == SVFF_VM_CHANGED && !detail)
-		return;	/* a re-read without news */
-	snprintf(text, sizeof(text), "%s%s%s", detail ? detail : "",
-		 v && detail ? ", now " : v ? "now " : "", v ? svff_vm_state_name(v->state) : "");
-	print_line(data, what >= SVFF_VM_CONNECTION_LOST ? "libvirt" : "vm", names[what], vm,
-		   what >= SVFF_VM_CONNECTION_LOST ? detail : text, v ? status_vm_json_new(v) : NULL);
+	for (const struct cli_command *cmd = commands; cmd->name; cmd++)
+		if (!strcmp(cmd->name, name))
+			return cmd;
+	return NULL;
 }
 
-static void on_udev(int watch, int fd, int events, void *opaque)
+static const struct cli_option *find_option(const struct cli_command *cmd, const char *word)
 {
-	struct monitor *m = opaque;
-	struct svff_devevent ev;
+	for (int i = 0; cmd->options && cmd->options[i].name; i++) {
+		const struct cli_option *o = &cmd->options[i];
+
+		if ((!strncmp(word, "--", 2) && !strcmp(word + 2, o->name)) ||
+		    (o->short_name && word[0] == '-' && word[1] == o->short_name && !word[2]))
+			return o;
+	}
+	return NULL;
+}
+
+static void offer_arg(struct cli_call *c, const struct cli_arg *a, const char *cur)
+{
 	struct svff_err err = { 0 };
 
-	(void)watch;
-	(void)fd;
-	(void)events;
-	while (m->src->ops->next(m->src, &ev, &err) > 0)
-		if (svff_host_apply_event(m->host, ev.action, ev.bdf, &err) < 0)
-			fprintf(stderr, "svff: %s\n", err.msg);
-}
+	if (a->choices) {
+		offer_words(a->choices, cur);
+		return;
+	}
+	if (a->kind == ARG_FUNCTION || a->kind == ARG_PF || a->kind == ARG_VF) {
+		const struct svff_host *host;
 
-static void on_signal(int watch, int fd, int events, void *opaque)
-{
-	struct monitor *m = opaque;
-	struct signalfd_siginfo si;
+		if (context_open_host(c->ctx, 0, &err) < 0)
+			return;
+		host = context_host(c->ctx);
+		for (size_t i = 0; i < svff_host_n_functions(host); i++) {
+			const struct svff_function *fn = svff_host_function(host, i);
 
-	(void)watch;
-	(void)events;
-	if (read(fd, &si, sizeof(si)) > 0)
-		m->quit = true;
-}
-
-static int cmd_monitor(const struct cli_opts *opts)
-{
-	struct monitor m = { .json = opts->argc > 1 && !strcmp(opts->argv[1], "--json") };
-	struct svff_err err = { 0 }, verr = { 0 };
-	struct svff_virt *virt = NULL;
-	sigset_t mask;
-	int rc = SVFF_EXIT_OK, sfd;
-
-	if (opts->argc > 2 || (opts->argc == 2 && !m.json)) {
-		fprintf(stderr, "Usage: svff monitor [--json]\n");
-		return SVFF_EXIT_USAGE;
-	}
-	if (strcmp(opts->sysfs_root, "/sys") && strcmp(opts->sysfs_root, "/sys/")) {
-		fprintf(stderr, "svff: monitor needs the real /sys: device events come from the "
-			"kernel, and a --sysfs-root tree (%s) has none\n", opts->sysfs_root);
-		return SVFF_EXIT_USAGE;
-	}
-	if (svff_loop_init(&err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
-		return SVFF_EXIT_ENV;
-	}
-	/* Watch before scanning, so nothing that appears meanwhile is lost. */
-	if (svff_udev_monitor_new(&m.src, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
-		return SVFF_EXIT_ENV;
-	}
-	rc = open_host(opts, &m.host);
-	if (rc) {
-		svff_evsrc_free(m.src);
-		return rc;
-	}
-	svff_host_set_listener(m.host, on_change, &m);
-	svff_loop_add_fd(m.src->ops->fd(m.src), POLLIN, on_udev, &m, NULL);
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	svff_loop_add_fd(sfd, POLLIN, on_signal, &m, NULL);
-	open_virt(opts, &virt, &verr);
-	if (virt)
-		svff_virt_set_listener(virt, on_vm_change, &m);
-	fprintf(stderr, "svff: watching %zu PCI functions (events from %s) and %s; Ctrl-C ends\n",
-		svff_host_n_functions(m.host), m.src->ops->name,
-		virt ? "VMs" : "no VMs");
-	if (!virt)
-		fprintf(stderr, "svff: warning: %s\n", verr.msg);
-	while (!m.quit) {
-		if (svff_loop_run_once(-1) < 0) {
-			rc = SVFF_EXIT_FAIL;
-			break;
+			if (a->kind == ARG_FUNCTION || (a->kind == ARG_PF && fn->role == SVFF_ROLE_PF) ||
+			    (a->kind == ARG_VF && fn->role == SVFF_ROLE_VF))
+				offer(fn->name, cur);
 		}
+	} else if (a->kind == ARG_VM && context_virt_end(c->ctx, &err) == 0) {
+		for (size_t i = 0; i < svff_virt_n_vms(context_virt(c->ctx)); i++)
+			offer(svff_virt_vm(context_virt(c->ctx), i)->name, cur);
 	}
-	close(sfd);
-	svff_virt_free(virt);
-	svff_host_free(m.host);
-	svff_evsrc_free(m.src);
-	return rc;
 }
 
-static int dispatch(const struct cli_opts *opts);
+/* svff [GLOBAL OPTIONS] __complete [COMMAND [WORD...]] CURRENT: the words
+ * that can stand where CURRENT (the word being typed, maybe "") does, one
+ * a line: commands, options, their values, and the host's PFs, VFs,
+ * functions and VMs for the arguments that name one.  A completion script
+ * passes the global options it saw before __complete, so that the host
+ * and libvirt are the ones the command line names. */
+static int cmd_complete(struct cli_call *c)
+{
+	char **w = c->rest;
+	size_t n = c->n_rest, pos = 0;
+	const char *cur = n ? w[n - 1] : "";
+	const struct cli_command *cmd;
+	const struct cli_option *prev;
+
+	if (n <= 1) {
+		for (cmd = commands; cmd->name; cmd++)
+			if (!(cmd->flags & CMD_HIDDEN))
+				offer(cmd->name, cur);
+		return SVFF_EXIT_OK;
+	}
+	cmd = find_command(w[0]);
+	if (!cmd || (cmd->flags & CMD_HIDDEN))
+		return SVFF_EXIT_OK;
+	prev = n >= 3 ? find_option(cmd, w[n - 2]) : NULL;
+	if (prev && prev->type != OPT_FLAG) {
+		offer_words(prev->words, cur);
+		return SVFF_EXIT_OK;
+	}
+	if (cur[0] == '-') {
+		char word[64];
+
+		for (int i = 0; cmd->options && cmd->options[i].name; i++) {
+			if (cmd->options[i].hidden)
+				continue;
+			snprintf(word, sizeof(word), "--%s", cmd->options[i].name);
+			offer(word, cur);
+		}
+		offer("--help", cur);
+		return SVFF_EXIT_OK;
+	}
+	/* which argument CURRENT is: the words before it that are neither
+	 * options nor their values */
+	for (size_t i = 1; i + 1 < n; i++) {
+		const struct cli_option *o = find_option(cmd, w[i]);
+
+		if (o && o->type != OPT_FLAG)
+			i++;
+		else if (w[i][0] != '-')
+			pos++;
+	}
+	if (pos >= n_args(cmd)) {
+		if (!n_args(cmd) || !cmd->args[n_args(cmd) - 1].repeats)
+			return SVFF_EXIT_OK;
+		pos = n_args(cmd) - 1;
+	}
+	offer_arg(c, &cmd->args[pos], cur);
+	return SVFF_EXIT_OK;
+}
+
+/* ---- the table ---------------------------------------------------------------------------------------- */
+
+#define DRY_RUN { .name = "dry-run", .short_name = 'n', .dry = true, \
+		  .help = "check and show what would be done; change nothing" }
+#define WHERE_OPTIONS \
+	{ .name = "live", .short_name = 'l', .group = "where", .help = "the running VM only" }, \
+	{ .name = "config", .short_name = 'C', .group = "where", .help = "the VM's definition only" }, \
+	{ .name = "both", .short_name = 'b', .group = "where", .help = "the running VM and its definition" }
+#define PRINT_XML { .name = "print-xml", .dry = true, .hidden = true, .help = "the same as --dry-run" }
+
+static const struct cli_option no_options[] = { { .name = NULL } };
+static const struct cli_option json_option[] = {
+	{ .name = "json", .short_name = 'j', .help = "one JSON document (schema svff-status/1, doc/status-json.md)" },
+	{ .name = NULL },
+};
+static const struct cli_option dry_run_only[] = { DRY_RUN, { .name = NULL } };
+
+static const struct cli_arg a_vf[] = {
+	{ .name = "VF", .kind = ARG_VF, .help = "a virtual function's address, e.g. 0000:01:00.4" }, { .name = NULL },
+};
+static const struct cli_arg a_vm[] = {
+	{ .name = "VM", .kind = ARG_VM, .help = "a libvirt domain's name" }, { .name = NULL },
+};
+
+static const struct cli_option o_status[] = {
+	{ .name = "json", .short_name = 'j', .help = "one JSON document (schema svff-status/1, doc/status-json.md)" },
+	{ .name = "all", .short_name = 'a', .help = "also the PCI devices without SR-IOV" },
+	{ .name = NULL },
+};
+static const struct cli_arg a_attach[] = {
+	{ .name = "VF", .kind = ARG_VF, .help = "the virtual function, e.g. 0000:01:00.4" },
+	{ .name = "VM", .kind = ARG_VM, .help = "the libvirt domain to pass it to" },
+	{ .name = NULL },
+};
+static const struct cli_option o_attach[] = { WHERE_OPTIONS, DRY_RUN, PRINT_XML, { .name = NULL } };
+static const struct cli_arg a_detach[] = {
+	{ .name = "VF", .kind = ARG_VF, .help = "the virtual function, e.g. 0000:01:00.4" },
+	{ .name = "VM", .kind = ARG_VM, .optional = true, .help = "the domain that holds it (default: whichever does)" },
+	{ .name = NULL },
+};
+static const struct cli_option o_detach[] = {
+	WHERE_OPTIONS,
+	{ .name = "timeout", .short_name = 't', .type = OPT_NUMBER, .value = "SEC", .min = 1, .max = 3600,
+	  .help = "how long a live detach waits for the guest to release the device (default 10)" },
+	DRY_RUN, PRINT_XML, { .name = NULL },
+};
+static const struct cli_arg a_init[] = {
+	{ .name = "PF", .kind = ARG_PF, .optional = true, .repeats = true,
+	  .help = "the PFs to set up (default: every PF the configuration lays out)" },
+	{ .name = NULL },
+};
+static const struct cli_arg a_pf[] = {
+	{ .name = "PF", .kind = ARG_PF, .help = "a physical function's address, e.g. 0000:01:00.0" }, { .name = NULL },
+};
+static const struct cli_option o_reconf[] = {
+	{ .name = "numvfs", .type = OPT_NUMBER, .value = "N", .min = 0, .max = 4096, .help = "the new VF count" },
+	{ .name = "qmax", .type = OPT_NUMBER, .value = "Q", .min = 0, .max = 4096,
+	  .help = "the PF's queue budget (qdma/qmax)" },
+	{ .name = "vf-qmax", .type = OPT_NUMBER, .value = "Q", .min = 0, .max = 4096,
+	  .help = "the queues of each VF that stays on qdma-vf" },
+	{ .name = "yes", .short_name = 'y', .help = "go ahead where guests would see a PCI hot-unplug" },
+	DRY_RUN, { .name = NULL },
+};
+static const struct cli_arg a_bind[] = {
+	{ .name = "FUNCTION", .kind = ARG_FUNCTION, .help = "a PCI function's address" },
+	{ .name = "DRIVER", .kind = ARG_DRIVER, .help = "a loaded PCI driver, e.g. vfio-pci" },
+	{ .name = NULL },
+};
+static const struct cli_arg a_function[] = {
+	{ .name = "FUNCTION", .kind = ARG_FUNCTION, .help = "a PCI function's address" }, { .name = NULL },
+};
+static const struct cli_arg a_queues[] = {
+	{ .name = "FUNCTION", .kind = ARG_FUNCTION, .help = "a function bound to qdma-pf or qdma-vf" },
+	{ .name = "verb", .kind = ARG_WORD, .choices = "list dump add start stop del info",
+	  .help = "what to do with its queues" },
+	{ .name = NULL },
+};
+static const struct cli_option o_queues[] = {
+	{ .name = "idx", .short_name = 'i', .type = OPT_NUMBER, .value = "N", .min = 0, .max = 65535,
+	  .help = "the first queue (add: chosen by the driver unless given)" },
+	{ .name = "num", .short_name = 'n', .type = OPT_NUMBER, .value = "N", .min = 1, .max = 65535,
+	  .help = "how many queues (default 1)" },
+	{ .name = "mode", .short_name = 'm', .type = OPT_STRING, .value = "mm|st", .words = "mm st",
+	  .help = "memory-mapped or streaming" },
+	{ .name = "dir", .short_name = 'd', .type = OPT_STRING, .value = "h2c|c2h|bi", .words = "h2c c2h bi",
+	  .help = "the direction" },
+	{ .name = "range", .short_name = 'R', .type = OPT_STRING, .value = "A-B", .help = "list or dump queues A to B" },
+	{ .name = NULL },
+};
+static const struct cli_arg a_words[] = {
+	{ .name = "WORD", .kind = ARG_WORD, .optional = true, .repeats = true }, { .name = NULL },
+};
+
+static const struct cli_command commands[] = {
+	{ .name = "console", .run = cmd_console, .options = no_options,
+	  .summary = "the interactive console (? inside lists the keys)" },
+	{ .name = "status", .run = cmd_status, .options = o_status,
+	  .summary = "the FPGA -> PF -> VF tree and the VMs" },
+	{ .name = "monitor", .run = cmd_monitor, .options = json_option,
+	  .summary = "print every change of the model as devices and VMs come and go" },
+	{ .name = "attach", .run = cmd_attach, .args = a_attach, .options = o_attach, .flags = CMD_MUTATES,
+	  .summary = "pass a VF to a VM as a managed PCI hostdev" },
+	{ .name = "detach", .run = cmd_detach, .args = a_detach, .options = o_detach, .flags = CMD_MUTATES,
+	  .summary = "take a VF back from its VM" },
+	{ .name = "init", .run = cmd_init, .args = a_init, .options = dry_run_only, .flags = CMD_MUTATES,
+	  .summary = "apply the configured layout: queue budgets, VF count, VF drivers, VF assignments" },
+	{ .name = "reconf", .run = cmd_reconf, .args = a_pf, .options = o_reconf, .flags = CMD_MUTATES,
+	  .summary = "change a PF's VF count or queue budgets while VMs run" },
+	{ .name = "bind", .run = cmd_driver, .args = a_bind, .options = dry_run_only, .flags = CMD_MUTATES,
+	  .summary = "move a function to a driver" },
+	{ .name = "unbind", .run = cmd_driver, .args = a_function, .options = dry_run_only, .flags = CMD_MUTATES,
+	  .summary = "unbind a function from its driver" },
+	{ .name = "pause", .run = cmd_pause, .args = a_vf, .options = dry_run_only, .flags = CMD_MUTATES,
+	  .summary = "pause a VF in its VM (QMP device_pause; needs the SVFF-patched QEMU, detected per VM)" },
+	{ .name = "unpause", .run = cmd_pause, .args = a_vf, .options = dry_run_only, .flags = CMD_MUTATES,
+	  .summary = "unpause a VF in its VM" },
+	{ .name = "queues", .run = cmd_queues, .args = a_queues, .options = o_queues, .mutates = queues_mutate,
+	  .summary = "QDMA queues over the driver's netlink (root only)" },
+	{ .name = "vm-suspend", .run = cmd_vm, .args = a_vm, .options = no_options, .flags = CMD_MUTATES,
+	  .summary = "suspend a whole VM (not the VF pause)" },
+	{ .name = "vm-resume", .run = cmd_vm, .args = a_vm, .options = no_options, .flags = CMD_MUTATES,
+	  .summary = "resume a suspended VM" },
+	{ .name = "__synopsis", .run = cmd_synopsis, .options = no_options, .flags = CMD_HIDDEN | CMD_NO_CONTEXT,
+	  .summary = "every command's synopsis, as the man page lists them" },
+	{ .name = "__table", .run = cmd_table, .options = no_options, .flags = CMD_HIDDEN | CMD_NO_CONTEXT,
+	  .summary = "the command table, for shell completion" },
+	{ .name = "__complete", .run = cmd_complete, .args = a_words, .options = no_options,
+	  .flags = CMD_HIDDEN | CMD_RAW, .summary = "the words that complete a command line" },
+	{ .name = NULL },
+};
+
+/* ---- dispatch ------------------------------------------------------------------------------------------- */
 
 int cli_run(const struct cli_opts *opts)
 {
+	const struct cli_command *cmd = find_command(opts->argv[0]);
+	struct cli_call c = { .opts = opts, .cmd = cmd };
+	const struct context_face face = { .journal = cli_journal, .warn = cli_warn, .data = &c };
 	struct svff_err err = { 0 };
 	int rc;
 
-	if (svff_config_load(opts->config ? opts->config : SVFF_CONFIG_DEFAULT, opts->config != NULL,
-			     &cfg, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+	if (!cmd) {
+		const char *near = suggest_command(opts->argv[0]);
+
+		char list[512] = "";
+
+		for (const struct cli_command *k = commands; k->name; k++)
+			if (!(k->flags & CMD_HIDDEN))
+				append(list, sizeof(list), "%s%s", list[0] ? ", " : "", k->name);
+		if (near)
+			report_fail("unknown command '%s': did you mean %s? (see 'svff --help')", opts->argv[0], near);
+		else
+			report_fail("unknown command '%s' (commands: %s; see 'svff --help')", opts->argv[0], list);
 		return SVFF_EXIT_USAGE;
 	}
-	for (size_t i = 0; i < cfg->warnings.len; i++)
-		fprintf(stderr, "svff: warning: %s\n", cfg->warnings.items[i]);
-	rc = dispatch(opts);
-	svff_config_free(cfg);
-	cfg = NULL;
+	if (cmd->flags & CMD_RAW) {
+		c.rest = opts->argv + 1;
+		c.n_rest = (size_t)opts->argc - 1;
+	} else if ((rc = parse(&c))) {
+		return rc < 0 ? SVFF_EXIT_OK : rc;
+	}
+	if (!(cmd->flags & CMD_NO_CONTEXT)) {
+		if (context_new(&opts->ctx, &c.ctx, &err) < 0) {
+			report_error(&err);
+			return SVFF_EXIT_USAGE;
+		}
+		for (size_t i = 0; i < context_config(c.ctx)->warnings.len && !(cmd->flags & CMD_RAW); i++)
+			report_warning("%s", context_config(c.ctx)->warnings.items[i]);
+		context_set_face(c.ctx, &face);
+	}
+	if (opts->ctx.read_only && mutates(&c)) {
+		report_fail("%s changes the host, and svff runs with --read-only: nothing was done", cmd->name);
+		rc = SVFF_EXIT_FAIL;
+	} else {
+		rc = cmd->run(&c);
+	}
+	context_free(c.ctx);
 	return rc;
-}
-
-static int dispatch(const struct cli_opts *opts)
-{
-	const char *cmd = opts->argv[0];
-
-	if (!strcmp(cmd, "console"))
-		return console_run(opts, cfg, libvirt_uri(opts));
-	if (!strcmp(cmd, "status"))
-		return cmd_status(opts);
-	if (!strcmp(cmd, "monitor"))
-		return cmd_monitor(opts);
-	if (!strcmp(cmd, "attach"))
-		return cmd_hostdev(opts, false);
-	if (!strcmp(cmd, "detach"))
-		return cmd_hostdev(opts, true);
-	if (!strcmp(cmd, "init") || !strcmp(cmd, "bind") || !strcmp(cmd, "unbind") || !strcmp(cmd, "reconf") ||
-	    !strcmp(cmd, "pause") || !strcmp(cmd, "unpause"))
-		return cmd_plan(opts, cmd);
-	if (!strcmp(cmd, "queues"))
-		return cmd_queues(opts);
-	if (!strcmp(cmd, "vm-suspend"))
-		return cmd_vm(opts, true);
-	if (!strcmp(cmd, "vm-resume"))
-		return cmd_vm(opts, false);
-	fprintf(stderr, "svff: unknown command '%s' (commands: console, status, monitor, attach, "
-		"detach, init, reconf, bind, unbind, pause, unpause, queues, vm-suspend, vm-resume; see 'svff --help')\n", cmd);
-	return SVFF_EXIT_USAGE;
 }

@@ -1,7 +1,9 @@
-/* svff — SR-IOV Virtual Function Framework console and command line. */
+/* svff — SR-IOV Virtual Function Framework console and command line: the
+ * global options, the demo lab and the tour, then the command (cli.c). */
 #include "config.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <locale.h>
 #include <signal.h>
 #include <time.h>
@@ -12,7 +14,23 @@
 
 #include "cli.h"
 #include "script.h"
-#include "svff/demolab.h"
+#include "lab/demolab.h"
+
+static const struct option longopts[] = {
+	{ "sysfs-root", required_argument, NULL, 's' },
+	{ "connect", required_argument, NULL, 'c' },
+	{ "config", required_argument, NULL, 'f' },
+	{ "theme", required_argument, NULL, 't' },
+	{ "event-fifo", required_argument, NULL, 'E' },
+	{ "log", required_argument, NULL, 'L' },
+	{ "read-only", no_argument, NULL, 'r' },
+	{ "demo", no_argument, NULL, 'D' },
+	{ "script", required_argument, NULL, 'S' },
+	{ "bench-first-frame", no_argument, NULL, 'B' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
 
 static void usage(FILE *out)
 {
@@ -23,31 +41,11 @@ static void usage(FILE *out)
 		"this host and manages them.\n"
 		"\n"
 		"Without a command, svff starts the console on a terminal and prints\n"
-		"`status` otherwise.\n"
+		"`status` otherwise.  'svff COMMAND --help' describes a command.\n"
 		"\n"
-		"Commands:\n"
-		"  console                   the interactive console (? inside lists the keys)\n"
-		"  status [--json] [--all]   the FPGA -> PF -> VF tree and the VMs (--all: also\n"
-		"                            devices without SR-IOV; --json: schema svff-status/1)\n"
-		"  monitor [--json]          print inventory changes as devices come and go\n"
-		"  attach VF VM [--live|--config|--both] [--dry-run]\n"
-		"                            pass a VF to a VM as a managed PCI hostdev\n"
-		"  detach VF [VM] [--live|--config|--both] [--timeout SEC] [--dry-run]\n"
-		"                            take a VF back from its VM\n"
-		"  init [PF...] [--dry-run]  apply the configured layout: queue budgets, VF count,\n"
-		"                            VF drivers, VF assignments (all configured PFs by default)\n"
-		"  reconf PF [--numvfs N] [--qmax Q] [--vf-qmax Q] [--yes] [--dry-run]\n"
-		"                            change a PF's VF count or queue budgets while VMs run\n"
-		"  bind FUNCTION DRIVER [--dry-run], unbind FUNCTION [--dry-run]\n"
-		"                            move a function between drivers\n"
-		"  pause VF [--dry-run], unpause VF [--dry-run]\n"
-		"                            VF pause in its VM (QMP device_pause; needs the\n"
-		"                            SVFF-patched QEMU, detected per VM)\n"
-		"  queues FUNCTION list|dump|add|start|stop|del|info [--idx N] [--num N]\n"
-		"         [--mode mm|st] [--dir h2c|c2h|bi] [--range A-B]\n"
-		"                            QDMA queues over the driver's netlink (root only)\n"
-		"  vm-suspend VM, vm-resume VM\n"
-		"                            pause / resume a whole VM (not the VF pause)\n"
+		"Commands:\n");
+	cli_print_commands(out);
+	fprintf(out,
 		"\n"
 		"Options:\n"
 		"  -s, --sysfs-root DIR      read the host from DIR instead of /sys\n"
@@ -75,24 +73,39 @@ static void usage(FILE *out)
 		"See svff(1).\n");
 }
 
+/* getopt's own words would come without svff's prefix: svff says it.
+ * c is what getopt returned (':' a value is missing, '?' otherwise). */
+static int bad_option(const char *word, int c, int opt)
+{
+	const char *names[sizeof(longopts) / sizeof(longopts[0])], *near;
+	char name[64];
+	size_t n = 0;
+
+	if (strncmp(word, "--", 2)) {
+		if (c == ':')
+			fprintf(stderr, "svff: -%c needs a value\n", opt);
+		else
+			fprintf(stderr, "svff: unknown option '-%c'\n", opt);
+	} else {
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(word + 2, "="), word + 2);
+		for (const struct option *o = longopts; o->name; o++)
+			names[n++] = o->name;
+		if (c == ':')
+			fprintf(stderr, "svff: --%s needs a value\n", name);
+		else if (opt)
+			fprintf(stderr, "svff: --%s takes no value\n", name);
+		else if ((near = cli_suggest(name, names, n)))
+			fprintf(stderr, "svff: unknown option '--%s'; did you mean --%s?\n", name, near);
+		else
+			fprintf(stderr, "svff: unknown option '--%s'\n", name);
+	}
+	fprintf(stderr, "Try 'svff --help'.\n");
+	return SVFF_EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "sysfs-root", required_argument, NULL, 's' },
-		{ "connect", required_argument, NULL, 'c' },
-		{ "config", required_argument, NULL, 'f' },
-		{ "theme", required_argument, NULL, 't' },
-		{ "event-fifo", required_argument, NULL, 'E' },
-		{ "log", required_argument, NULL, 'L' },
-		{ "read-only", no_argument, NULL, 'r' },
-		{ "demo", no_argument, NULL, 'D' },
-		{ "script", required_argument, NULL, 'S' },
-		{ "bench-first-frame", no_argument, NULL, 'B' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli_opts opts = { .sysfs_root = "/sys" };
+	struct cli_opts opts = { .ctx = { .sysfs_root = "/sys" } };
 	struct timespec ts;
 	struct svff_demolab *lab = NULL;
 	struct script *tour = NULL;
@@ -100,45 +113,47 @@ int main(int argc, char **argv)
 	int c, rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	opts.t0_ms = (double)ts.tv_sec * 1000 + (double)ts.tv_nsec / 1e6;
+	opts.console.t0_ms = (double)ts.tv_sec * 1000 + (double)ts.tv_nsec / 1e6;
 	setlocale(LC_ALL, "");
 	/* libvirt's own log goes to stderr by default (in-process drivers such
 	 * as qemu:///embed are chatty) and would tear the console; svff reports
 	 * libvirt's errors itself.  A user's LIBVIRT_LOG_OUTPUTS still wins. */
 	setenv("LIBVIRT_LOG_OUTPUTS", "1:file:/dev/null", 0);
-	/* "+": options end at the subcommand, which parses its own. */
-	while ((c = getopt_long(argc, argv, "+s:c:f:rt:hV", longopts, NULL)) != -1) {
+	opterr = 0;
+	/* "+": options end at the subcommand, which parses its own; ":":
+	 * a missing value is told from an unknown option. */
+	while ((c = getopt_long(argc, argv, "+:s:c:f:rt:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			opts.sysfs_root = optarg;
+			opts.ctx.sysfs_root = optarg;
 			sysfs_given = true;
 			break;
 		case 'c':
-			opts.uri = optarg;
+			opts.ctx.uri = optarg;
 			break;
 		case 'f':
-			opts.config = optarg;
+			opts.ctx.config = optarg;
 			break;
 		case 't':
-			opts.theme = optarg;
+			opts.console.theme = optarg;
 			break;
 		case 'E':
-			opts.event_fifo = optarg;
+			opts.ctx.event_fifo = optarg;
 			break;
 		case 'L':
-			opts.log = optarg;
+			opts.ctx.log = optarg;
 			break;
 		case 'r':
-			opts.read_only = true;
+			opts.ctx.read_only = true;
 			break;
 		case 'D':
 			demo = true;
 			break;
 		case 'S':
-			opts.script = optarg;
+			opts.console.script = optarg;
 			break;
 		case 'B':
-			opts.bench_first_frame = true;
+			opts.console.bench_first_frame = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -147,8 +162,7 @@ int main(int argc, char **argv)
 			printf("svff %s\n", PACKAGE_VERSION);
 			return SVFF_EXIT_OK;
 		default:
-			fprintf(stderr, "Try 'svff --help'.\n");
-			return SVFF_EXIT_USAGE;
+			return bad_option(argv[optind - 1], c, optopt);
 		}
 	}
 	if (optind >= argc) {
@@ -162,16 +176,16 @@ int main(int argc, char **argv)
 		opts.argc = argc - optind;
 		opts.argv = argv + optind;
 	}
-	if (opts.script && !demo) {
+	if (opts.console.script && !demo) {
 		fprintf(stderr, "svff: --script replays a tour of the demo lab: use it with --demo\n");
 		return SVFF_EXIT_USAGE;
 	}
-	if (opts.script) {
+	if (opts.console.script) {
 		struct svff_err err = { 0 };
 
 		/* a broken tour is refused before a lab is built */
-		if (script_load(opts.script, &tour, &err) < 0) {
-			fprintf(stderr, "svff: %s\n", err.msg);
+		if (script_load(opts.console.script, &tour, &err) < 0) {
+			report_error(&err);
 			return SVFF_EXIT_USAGE;
 		}
 		if (strcmp(opts.argv[0], "console")) {
@@ -180,13 +194,13 @@ int main(int argc, char **argv)
 			script_free(tour);
 			return SVFF_EXIT_USAGE;
 		}
-		opts.tour = tour;
+		opts.console.tour = tour;
 	}
 	if (demo) {
 		struct svff_err err = { 0 };
 		sigset_t mask;
 
-		if (sysfs_given || opts.uri || opts.config) {
+		if (sysfs_given || opts.ctx.uri || opts.ctx.config) {
 			fprintf(stderr, "svff: --demo brings its own host, libvirt and configuration: drop "
 				"--sysfs-root, --connect and --config\n");
 			script_free(tour);
@@ -200,14 +214,14 @@ int main(int argc, char **argv)
 		sigaddset(&mask, SIGHUP);
 		sigprocmask(SIG_BLOCK, &mask, NULL);
 		if (svff_demolab_new(&lab, &err) < 0) {
-			fprintf(stderr, "svff: %s\n", err.msg);
+			report_error(&err);
 			script_free(tour);
 			return SVFF_EXIT_ENV;
 		}
-		opts.demo = lab;
-		opts.sysfs_root = svff_demolab_sysfs(lab);
-		opts.uri = svff_demolab_uri(lab);
-		opts.config = svff_demolab_config(lab);
+		opts.ctx.demo = lab;
+		opts.ctx.sysfs_root = svff_demolab_sysfs(lab);
+		opts.ctx.uri = svff_demolab_uri(lab);
+		opts.ctx.config = svff_demolab_config(lab);
 	}
 	rc = cli_run(&opts);
 	svff_demolab_free(lab);

@@ -1,3 +1,4 @@
+/* svff — the demo's scripted tour, read from its file (script.h). */
 #include "config.h"
 
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* svff — `svff status`: the host tree as text or as JSON (status.h). */
 #include "config.h"
 
 #include <stdio.h>
@@ -481,6 +482,10 @@ void status_print_text(FILE *out, const struct svff_host *host, const struct svf
 	if (plain) {
 		if (shown)
 			fputc('\n', out);
+		else
+			fprintf(out, "No SR-IOV device found: no PCI function here has an SR-IOV capability or is a "
+				"VF.\nThat usually means the device's driver is not loaded (an FPGA's QDMA driver: "
+				"modprobe qdma-pf),\nor that SR-IOV is off in the firmware (the BIOS/UEFI setup).\n\n");
 		if (!all) {
 			fprintf(out, "%zu other PCI device%s without SR-IOV (svff status --all lists them)\n",
 				plain, plain == 1 ? "" : "s");

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fakehost.h"
+#include "lab/fakehost.h"
 
 static int usage(void)
 {

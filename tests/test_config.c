@@ -195,11 +195,36 @@ static void test_allows(void **state)
 	testutil_rmtree(root);
 }
 
+/* A number too large for libconfig (which wraps it) is named as the file
+ * writes it; a folder named as the file is refused in svff's words. */
+static void test_numbers_as_written(void **state)
+{
+	struct svff_config *cfg = NULL;
+	struct svff_err err = { 0 };
+
+	(void)state;
+	expect_error("pfs = ( { pf = \"0000:01:00.0\";\n num_vfs = 99999999999999999999; } );\n", 2,
+		     "pfs.[0].num_vfs: 99999999999999999999 is too large: expected 0 to 4096");
+	expect_error("pfs = ( { pf = \"0000:01:00.0\"; num_vfs = 9999999999; } );\n", 1,
+		     "9999999999 is too large");
+	expect_error("pfs = ( { pf = \"0000:01:00.0\"; qmax = -99999999999999999999; } );\n", 1,
+		     "-99999999999999999999 is too small");
+	/* the same name twice on a line: each value is its own */
+	expect_error("pfs = ( { pf = \"0000:01:00.0\"; qmax = 8; vf_qmax = 99999999999999999999; } );\n", 1,
+		     "pfs.[0].vf_qmax: 99999999999999999999 is too large");
+	expect_error("pfs = ( { pf = \"0000:01:00.0\"; vf_qmax = 8; qmax = 99999999999999999999; } );\n", 1,
+		     "pfs.[0].qmax: 99999999999999999999 is too large");
+	assert_int_equal(svff_config_load("/tmp", true, &cfg, &err), -EISDIR);
+	assert_null(cfg);
+	assert_string_equal(err.msg, "/tmp: Is a directory");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_example_loads),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_numbers_as_written),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_unknown_settings_reported),
 		cmocka_unit_test(test_allows),

@@ -18,14 +18,15 @@
 
 #include <cmocka.h>
 
-#include "evloop.h"
+#include "svff/evloop.h"
 #include "host_internal.h"
-#include "kmodel.h"
+#include "lab/kmodel.h"
 #include "svff/config.h"
-#include "svff/demolab.h"
+#include "lab/demolab.h"
 #include "svff/ops.h"
 #include "svff/virt.h"
 #include "testutil.h"
+#include "testhooks.h"
 
 struct fx {
 	struct svff_demolab *lab;

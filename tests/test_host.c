@@ -11,10 +11,11 @@
 
 #include <cmocka.h>
 
-#include "fakehost.h"
+#include "lab/fakehost.h"
 #include "pci.h"
 #include "svff/host.h"
 #include "testutil.h"
+#include "testhooks.h"
 
 struct fx {
 	char *root;

@@ -17,10 +17,11 @@
 #include <cmocka.h>
 
 #include "host_internal.h"
-#include "kmodel.h"
+#include "lab/kmodel.h"
 #include "svff/config.h"
 #include "svff/ops.h"
 #include "testutil.h"
+#include "testhooks.h"
 
 struct fx {
 	char *root;
@@ -307,7 +308,7 @@ static void test_reconf(void **state)
 
 	/* without libvirt, VFs on vfio-pci might be in VMs: ask first */
 	assert_int_equal(svff_plan_reconf(&fx->ctx, "0000:01:00.0", 2, -1, -1, false, &plan, &err), -EAGAIN);
-	assert_non_null(strstr(err.msg, "--yes"));
+	assert_int_equal(err.hint, SVFF_HINT_CONFIRM);
 	assert_int_equal(svff_plan_reconf(&fx->ctx, "0000:01:00.0", 2, -1, 4, true, &plan, &err), 0);
 	assert_int_equal(svff_plan_run(&fx->ctx, &plan, &err), 0);
 	svff_plan_free(&plan);
@@ -357,6 +358,73 @@ static void test_reconf_failure_at_every_write(void **state)
 	free(before);
 }
 
+/* The journal says what each line is; the plan's text is the plan. */
+struct seen_line {
+	enum svff_journal_kind kind;
+	char line[512];
+};
+
+struct seen_journal {
+	struct seen_line lines[256];
+	size_t n;
+};
+
+static void keep_line(void *data, enum svff_journal_kind kind, const char *line)
+{
+	struct seen_journal *j = data;
+
+	if (j->n < sizeof(j->lines) / sizeof(j->lines[0])) {
+		j->lines[j->n].kind = kind;
+		snprintf(j->lines[j->n].line, sizeof(j->lines[0].line), "%s", line);
+		j->n++;
+	}
+}
+
+static void test_journal_kinds_and_plan_text(void **state)
+{
+	struct fx *fx = *state;
+	struct svff_plan plan;
+	struct svff_plan_text text;
+	struct svff_err err = { 0 };
+	struct seen_journal *j = calloc(1, sizeof(*j));
+	char *pfs[] = { "0000:01:00.2" };
+	size_t steps = 0, writes = 0, done = 0;
+
+	assert_int_equal(svff_plan_init(&fx->ctx, pfs, 1, &plan, &err), 0);
+	svff_plan_describe(&plan, &text);
+	assert_int_equal(text.steps.len, plan.n);
+	for (size_t i = 0; i < plan.n; i++) {
+		char want[300];
+
+		snprintf(want, sizeof(want), "%zu. %s", i + 1, plan.steps[i].desc);
+		assert_string_equal(text.steps.items[i], want);
+	}
+	assert_false(text.disturbs);
+	assert_int_equal(text.warnings.len, plan.notes.len);
+	svff_plan_text_clear(&text);
+
+	fx->ctx.log = keep_line;
+	fx->ctx.log_data = j;
+	assert_int_equal(svff_plan_run(&fx->ctx, &plan, &err), 0);
+	for (size_t i = 0; i < j->n; i++) {
+		const struct seen_line *l = &j->lines[i];
+
+		/* every sysfs write, and nothing else, is a WRITE */
+		assert_int_equal(l->kind == SVFF_JOURNAL_WRITE, !strncmp(l->line, "write ", 6));
+		steps += l->kind == SVFF_JOURNAL_STEP;
+		writes += l->kind == SVFF_JOURNAL_WRITE;
+		done += l->kind == SVFF_JOURNAL_DONE;
+	}
+	assert_int_equal(steps, plan.n);
+	assert_true(writes >= plan.n);
+	assert_int_equal(done, 1);
+	assert_int_equal(j->lines[j->n - 1].kind, SVFF_JOURNAL_DONE);
+	assert_string_equal(j->lines[j->n - 1].line, "init: done");
+	assert_int_equal(j->lines[0].kind, SVFF_JOURNAL_NOTE);
+	svff_plan_free(&plan);
+	free(j);
+}
+
 static void test_lock(void **state)
 {
 	char path[] = "/tmp/svff-lock-XXXXXX";
@@ -389,6 +457,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bind_unbind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconf_failure_at_every_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_journal_kinds_and_plan_text, setup, teardown),
 		cmocka_unit_test(test_lock),
 	};
 

@@ -16,13 +16,14 @@
 
 #include <cmocka.h>
 
-#include "evloop.h"
+#include "svff/evloop.h"
 #include "host_internal.h"
-#include "kmodel.h"
+#include "lab/kmodel.h"
 #include "svff/config.h"
 #include "svff/ops.h"
 #include "svff/virt.h"
 #include "testutil.h"
+#include "testhooks.h"
 
 #define PAUSE_ON "{\"execute\":\"device_pause\",\"arguments\":{\"id\":\"ua-fpga0\",\"pause\":true}}"
 #define PAUSE_OFF "{\"execute\":\"device_pause\",\"arguments\":{\"id\":\"ua-fpga0\",\"pause\":false}}"
@@ -362,6 +363,28 @@ static void test_reconf_qemu_dies_at_unpause(void **state)
 	assert_string_equal(driver(fx, "0000:01:00.4"), "vfio-pci");
 }
 
+/* The plan's text warns that paused VFs stop working meanwhile, and that
+ * no guest sees a hot-unplug on this path. */
+static void test_reconf_with_pause_text(void **state)
+{
+	static const struct exchange script[] = { { QC, QC_PATCHED } };
+	struct fx *fx = *state;
+	struct svff_plan plan;
+	struct svff_plan_text text;
+	struct svff_err err = { 0 };
+
+	play(fx, script, 1);
+	assert_int_equal(svff_plan_reconf(&fx->ctx, "0000:01:00.0", 3, -1, -1, false, &plan, &err), 0);
+	svff_plan_describe(&plan, &text);
+	assert_false(text.disturbs);
+	assert_true(text.warnings.len >= 1);
+	assert_non_null(strstr(text.warnings.items[0], "paused VFs stop working in their guests until unpaused"));
+	assert_int_equal(text.steps.len, plan.n);
+	assert_non_null(strstr(text.steps.items[0], "1. pause VF 0 (0000:01:00.4) in VM vm-web"));
+	svff_plan_text_clear(&text);
+	svff_plan_free(&plan);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +394,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reconf_with_pause, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconf_with_pause_failure_at_every_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconf_qemu_dies_at_unpause, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reconf_with_pause_text, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

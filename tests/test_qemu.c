@@ -20,11 +20,12 @@
 
 #include <cmocka.h>
 
-#include "evloop.h"
+#include "svff/evloop.h"
 #include "svff/host.h"
 #include "svff/virt.h"
 #include "testutil.h"
 #include "virt_internal.h"
+#include "testhooks.h"
 
 #define QEMU "/usr/bin/qemu-system-x86_64"
 #define QEMU_DRIVER "/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so"

@@ -8,14 +8,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "lab/kmodel.h"
 #include "svff/host.h"
 #include "sysfs.h"
 #include "testutil.h"
+#include "testhooks.h"
 
 struct fx {
 	char *root;
@@ -208,6 +213,102 @@ static void test_bad_roots(void **state)
 	assert_int_equal(svff_sysfs_new("", &sys, &err), -EINVAL);
 }
 
+/* The real /sys is the real /sys however the root is spelt; a fixture
+ * tree, or a link to one, is a tree. */
+static void test_real_sys_by_resolved_path(void **state)
+{
+	static const char *const spellings[] = { "/sys", "//sys", "/sys/.", "/sys/", "/sys/bus/..", NULL };
+	char real[4096], link[64] = "/tmp/svff-test-sys-XXXXXX", tlink[80];
+	struct svff_err err = { 0 };
+	struct svff_kmodel *km = NULL;
+	struct svff_evsrc *ev = NULL;
+	struct svff_sysfs *sys = NULL;
+	char *root = testutil_host_new("qdma-host");
+	bool system = true;
+
+	(void)state;
+	for (size_t i = 0; spellings[i]; i++) {
+		assert_int_equal(svff_sysfs_locate(spellings[i], real, sizeof(real), &system, &err), 0);
+		assert_true(system);
+		assert_string_equal(real, "/sys");
+	}
+	assert_non_null(mkdtemp(link));
+	snprintf(tlink, sizeof(tlink), "%s/l", link);
+	assert_int_equal(symlink("/sys", tlink), 0);
+	assert_int_equal(svff_sysfs_locate(tlink, real, sizeof(real), &system, &err), 0);
+	assert_true(system);
+	unlink(tlink);
+	assert_int_equal(symlink(root, tlink), 0);
+	assert_int_equal(svff_sysfs_locate(tlink, real, sizeof(real), &system, &err), 0);
+	assert_false(system);
+	assert_int_equal(svff_sysfs_locate(root, real, sizeof(real), &system, &err), 0);
+	assert_false(system);
+	unlink(tlink);
+	rmdir(link);
+	assert_int_equal(svff_sysfs_locate("/nonexistent/x", real, sizeof(real), &system, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "/nonexistent/x"));
+
+	/* the kernel model never takes the host's own sysfs */
+	if (access("/sys/bus/pci/devices", F_OK) == 0) {
+		assert_int_equal(svff_sysfs_new("//sys", &sys, &err), 0);
+		assert_true(svff_sysfs_is_system(sys));
+		assert_int_equal(svff_kmodel_new(sys, NULL, &km, &ev, &err), -EPERM);
+		assert_null(km);
+		assert_null(ev);
+		assert_non_null(strstr(err.msg, "the host's own sysfs"));
+		svff_sysfs_free(sys);
+	} else {
+		fprintf(stderr, "# skipped: the kernel model on /sys (this machine has no /sys/bus/pci/devices)\n");
+	}
+	assert_int_equal(svff_sysfs_new(root, &sys, &err), 0);
+	assert_false(svff_sysfs_is_system(sys));
+	assert_int_equal(svff_kmodel_new(sys, NULL, &km, &ev, &err), 0);
+	svff_kmodel_free(km);
+	svff_evsrc_free(ev);
+	svff_sysfs_free(sys);
+	testutil_rmtree(root);
+}
+
+/* Renames anywhere on the machine make openat2's RESOLVE_BENEATH answer
+ * EAGAIN for a path through ".." (every bus/pci/devices link has them):
+ * reads must not fail for it. */
+static void test_reads_while_files_are_renamed(void **state)
+{
+	struct fx *fx = *state;
+	char dir[64] = "/tmp/svff-rename-XXXXXX", a[96], b[96], buf[64];
+	struct svff_err err = { 0 };
+	struct timespec t0, t;
+	int failures = 0, reads = 0;
+	pid_t child;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(a, sizeof(a), "%s/a", dir);
+	snprintf(b, sizeof(b), "%s/b", dir);
+	testutil_write(dir, "a", "x");
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		for (;;) {
+			if (rename(a, b) < 0 || rename(b, a) < 0)
+				_exit(1);
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		if (svff_sysfs_read(fx->sys, "bus/pci/devices/0000:01:00.0/vendor", buf, sizeof(buf), &err) < 0)
+			failures++;
+		reads++;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < 700);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	unlink(a);
+	unlink(b);
+	rmdir(dir);
+	if (failures)
+		fail_msg("%d of %d reads failed while files were renamed: %s", failures, reads, err.msg);
+}
+
 /* A device folder held open reads like the root does, and refuses the same. */
 static void test_dir(void **state)
 {
@@ -277,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_bdf),
 		cmocka_unit_test(test_qdma_id),
 		cmocka_unit_test(test_bad_roots),
+		cmocka_unit_test(test_real_sys_by_resolved_path),
 		cmocka_unit_test_setup_teardown(test_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_dotdot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_escaping_link, setup, teardown),
@@ -285,6 +387,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refusals_without_openat2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dir_without_openat2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reads_while_files_are_renamed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

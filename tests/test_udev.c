@@ -16,7 +16,7 @@
 #include <cmocka.h>
 #include <umockdev.h>
 
-#include "fakehost.h"
+#include "lab/fakehost.h"
 #include "svff/devevent.h"
 #include "svff/host.h"
 #include "udev.h"

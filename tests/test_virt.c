@@ -15,12 +15,13 @@
 #include <cmocka.h>
 
 #include "domxml.h"
-#include "evloop.h"
-#include "fakehost.h"
+#include "svff/evloop.h"
+#include "lab/fakehost.h"
 #include "svff/host.h"
 #include "svff/virt.h"
 #include "testutil.h"
 #include "virt_internal.h"
+#include "testhooks.h"
 
 struct fx {
 	char *root;

@@ -1,3 +1,5 @@
+/* svff tests — fixture hosts in temporary folders, files, snapshots
+ * (testutil.h). */
 #include "config.h"
 
 #include <ftw.h>
@@ -12,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "fakehost.h"
+#include "lab/fakehost.h"
 #include "testutil.h"
 
 char *testutil_host_new(const char *preset)

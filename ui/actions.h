@@ -21,12 +21,31 @@
 	X(NEXT_PANE, "next-pane",  '\t', 0,   0, NULL,      0, "focus the next pane (Shift-Tab: previous)") \
 	X(QUIT,      "quit",       'q', 0,   10, "Quit",    0, "quit")
 
+#include <stdbool.h>
+
 enum ui_action {
 	UI_ACTION_NONE = -1,
 #define UI_ACTION_ENUM(id, ...) UI_ACTION_##id,
 	UI_ACTIONS(UI_ACTION_ENUM)
 #undef UI_ACTION_ENUM
 	UI_ACTION_COUNT
+};
+
+struct ui_action_info {
+	const char *name;
+	int key, alt, fkey;
+	const char *label;
+	bool mutates;
+	const char *help;
+};
+
+/* The list above as a table, by enum ui_action; each file that includes
+ * this has its copy (a dozen rows), so that no part of the console
+ * depends on another for it. */
+static const struct ui_action_info ui_action_info[] = {
+#define UI_ACTION_INFO(id, name, key, alt, fkey, label, mut, help) { name, key, alt, fkey, label, mut, help },
+	UI_ACTIONS(UI_ACTION_INFO)
+#undef UI_ACTION_INFO
 };
 
 #endif

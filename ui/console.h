@@ -7,25 +7,34 @@
 
 #include <stdbool.h>
 
+#include "actions.h"
 #include "svff/error.h"
 #include "svff/host.h"
+#include "svff/ops.h"
 #include "svff/theme.h"
 #include "svff/virt.h"
 
-/* What the console asks of the rest of svff (src/console.c provides it). */
+/* An operation that runs as a plan, as the console asks for it: by its
+ * action, never by a name to be matched again on the other side. */
+struct ui_plan_request {
+	enum ui_action action;		/* UI_ACTION_INIT, _RECONF, _PAUSE or _UNPAUSE */
+	const char *target;		/* the PF (init, reconf) or the VF (pause, unpause) */
+	long numvfs;			/* reconf: the VF count wanted */
+};
+
+/* What the console asks of the rest of svff (src/console_mode.c provides it). */
 struct ui_ops {
 	int (*attach)(void *ctx, const char *vf, const char *vm, bool dry_run,
 		      struct svff_strlist *notes, struct svff_err *err);
 	int (*detach)(void *ctx, const char *vf, struct svff_err *err);
 	int (*vm_suspend)(void *ctx, const char *vm, struct svff_err *err);
 	int (*vm_resume)(void *ctx, const char *vm, struct svff_err *err);
-	/* Operations as plans: what = "init" or "reconf" (numvfs for reconf).
-	 * plan fills text with the steps and returns how many there are;
-	 * *disturbs tells whether guests would see a hot-unplug. */
-	int (*plan)(void *ctx, const char *what, const char *pf, long numvfs, char *text, size_t len,
-		    bool *disturbs, struct svff_err *err);
-	int (*run)(void *ctx, const char *what, const char *pf, long numvfs, char *report, size_t len,
-		   struct svff_err *err);
+	/* The plan for rq in words (svff_plan_describe; the caller clears
+	 * text); returns how many steps it has, 0: nothing to do. */
+	int (*plan)(void *ctx, const struct ui_plan_request *rq, struct svff_plan_text *text,
+		    struct svff_err *err);
+	/* Runs it; report gets a line per VM: its VF's path and downtime. */
+	int (*run)(void *ctx, const struct ui_plan_request *rq, struct svff_strlist *report, struct svff_err *err);
 	/* The QDMA driver's queue list for a function. */
 	int (*queues)(void *ctx, const char *fn, char *text, size_t len, struct svff_err *err);
 };

@@ -1,3 +1,4 @@
+/* svff — the list widget every pane draws with (list.h). */
 #include "config.h"
 
 #include <ctype.h>

@@ -51,10 +51,3 @@ const struct ui_pane_ops ui_vm_pane = {
 	.build = build,
 	.details = details,
 };
-
-const struct ui_pane_ops ui_log_pane = {
-	.title = "Log",
-	.header = NULL,
-	.build = NULL,
-	.details = NULL,
-};

@@ -11,39 +11,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svff/bdf.h"
 #include "svff/error.h"
+#include "svff/qdma_id.h"
 
-#define SVFF_BDF_LEN 16		/* "dddd:bb:ss.f" + NUL, with room */
 #define SVFF_NAME_LEN 128
-
-struct svff_bdf {
-	uint16_t domain;
-	uint8_t bus, slot, func;
-};
-
-/* Parses "dddd:bb:ss.f" or "bb:ss.f" (domain 0). */
-int svff_bdf_parse(const char *s, struct svff_bdf *out);
-void svff_bdf_format(const struct svff_bdf *bdf, char *buf, size_t len);
-int svff_bdf_cmp(const struct svff_bdf *a, const struct svff_bdf *b);
 
 enum svff_role {
 	SVFF_ROLE_FUNCTION,	/* no SR-IOV capability, not a VF */
 	SVFF_ROLE_PF,
 	SVFF_ROLE_VF,
 };
-
-/* The QDMA driver's PCI device ID scheme, 0xTPGL (see DESIGN.md). */
-struct svff_qdma_id {
-	bool valid;
-	bool vf;		/* T = A/C */
-	int pf;			/* P: 0-3; a VF's ID names its parent PF */
-	int gen;		/* G: PCIe generation */
-	int lanes;		/* L: 1/2/4/8/16 */
-};
-
-/* Decodes a Xilinx device ID; valid is false for other vendors or IDs
- * outside the scheme. */
-struct svff_qdma_id svff_qdma_id_decode(uint16_t vendor, uint16_t device);
 
 struct svff_sriov {
 	bool present;		/* the function has an SR-IOV capability */
@@ -131,6 +109,13 @@ void svff_host_set_names(struct svff_host *host, bool names);
 int svff_host_load(struct svff_host *host, const char *bdf, struct svff_err *err);
 int svff_host_apply_event(struct svff_host *host, const char *action, const char *bdf,
 			  struct svff_err *err);
+/* Applies every event waiting in src (svff/devevent.h), until it has no
+ * more: the one drain loop of the udev monitor, the FIFO and the kernel
+ * model alike.  An event that cannot be applied goes to on_error (may be
+ * NULL) and the rest still are.  Returns how many events there were. */
+struct svff_evsrc;
+size_t svff_host_apply_events(struct svff_host *host, struct svff_evsrc *src,
+			      void (*on_error)(void *data, const struct svff_err *err), void *data);
 
 void svff_host_set_listener(struct svff_host *host, svff_host_listener fn, void *data);
 

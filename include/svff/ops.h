@@ -15,13 +15,24 @@
 #include "svff/host.h"
 #include "svff/virt.h"
 
+/* What a journal line is, so that each face picks what it shows by kind,
+ * not by its words (the console leaves the sysfs writes and the closing
+ * line to syslog). */
+enum svff_journal_kind {
+	SVFF_JOURNAL_NOTE,	/* the plan begins; a step failed; the undo */
+	SVFF_JOURNAL_STEP,	/* a step begins */
+	SVFF_JOURNAL_WRITE,	/* a sysfs write */
+	SVFF_JOURNAL_CALL,	/* a call to libvirt or to QEMU's monitor */
+	SVFF_JOURNAL_DONE,	/* the plan completed */
+};
+
 struct svff_ops_ctx {
 	struct svff_host *host;
 	struct svff_virt *virt;			/* NULL: no VM steps */
 	const struct svff_config *cfg;		/* the allow-list and layouts */
 	struct svff_evsrc *events;		/* how the host learns what happened */
 	int timeout_ms;				/* per step, waiting for its effect */
-	void (*log)(void *data, const char *line);	/* the journal */
+	void (*log)(void *data, enum svff_journal_kind kind, const char *line);	/* the journal */
 	void *log_data;
 };
 
@@ -77,6 +88,18 @@ int svff_plan_reconf(struct svff_ops_ctx *ctx, const char *pf, long num_vfs, lon
 /* pause VF / unpause VF (pause false). */
 int svff_plan_pause(struct svff_ops_ctx *ctx, const char *vf, bool pause, struct svff_plan *plan,
 		    struct svff_err *err);
+
+/* A plan in words, for the person who confirms it, whichever face shows
+ * it: the steps, numbered ("1. enable 3 VF(s) on ..."), and the warnings
+ * that go with them (a guest that sees a hot-unplug first, then paused VFs
+ * that stop working meanwhile, then what the plan chose not to do). */
+struct svff_plan_text {
+	struct svff_strlist steps;
+	struct svff_strlist warnings;
+	bool disturbs;			/* a guest sees a PCI hot-unplug */
+};
+void svff_plan_describe(const struct svff_plan *plan, struct svff_plan_text *text);
+void svff_plan_text_clear(struct svff_plan_text *text);
 
 /* After a run: per VM, which path its VF took and how long it was away
  * (pause to unpause, detach to reattach), one line each; lost assignments

@@ -17,7 +17,7 @@
 #include <json-c/json.h>
 
 #include "fakehost.h"
-#include "svff/demolab.h"
+#include "demolab.h"
 
 /* The VM that plays a stock QEMU (no device_pause). */
 #define STOCK_VM "vm-ml"

@@ -1,3 +1,5 @@
+/* svff lab — device events read from a FIFO, the event source of fixture
+ * trees (fifo_source.h). */
 #include "config.h"
 
 #include <errno.h>

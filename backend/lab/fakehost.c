@@ -1,3 +1,5 @@
+/* svff lab — fake sysfs trees: the fixture hosts and the demo's hardware
+ * (fakehost.h). */
 #include "config.h"
 
 #include <dirent.h>
@@ -700,7 +702,18 @@ static int break_host(struct svff_fakehost *fh, struct svff_err *err)
 	return 0;
 }
 
-static const char *const presets[] = { "qdma-host", "broken-host", "scale-host", NULL };
+/* A machine without SR-IOV: what svff shows where no driver is loaded or
+ * the firmware has SR-IOV off. */
+static int build_plain_host(struct svff_fakehost *fh, struct svff_err *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sizeof(plain_fns) / sizeof(plain_fns[0]); i++)
+		rc = svff_fakehost_add(fh, &plain_fns[i], err);
+	return rc;
+}
+
+static const char *const presets[] = { "qdma-host", "broken-host", "scale-host", "plain-host", NULL };
 
 const char *const *svff_fakehost_presets(void)
 {
@@ -712,15 +725,19 @@ int svff_fakehost_build(const char *root, const char *preset, struct svff_err *e
 	struct svff_fakehost *fh;
 	int rc;
 
-	if (strcmp(preset, "qdma-host") && strcmp(preset, "broken-host") && strcmp(preset, "scale-host"))
-		return svff_err_set(err, EINVAL, "unknown fixture host '%s' (known: qdma-host, broken-host, scale-host)",
-				    preset);
+	if (strcmp(preset, "qdma-host") && strcmp(preset, "broken-host") && strcmp(preset, "scale-host") &&
+	    strcmp(preset, "plain-host"))
+		return svff_err_set(err, EINVAL, "unknown fixture host '%s' (known: qdma-host, broken-host, scale-host, "
+				    "plain-host)", preset);
 	if ((rc = mkdirs(root, err)) < 0)
 		return rc;
 	rc = svff_fakehost_new(root, &fh, err);
 	if (rc < 0)
 		return rc;
-	rc = build_qdma_host(fh, !strcmp(preset, "scale-host"), err);
+	if (!strcmp(preset, "plain-host"))
+		rc = build_plain_host(fh, err);
+	else
+		rc = build_qdma_host(fh, !strcmp(preset, "scale-host"), err);
 	if (rc == 0 && !strcmp(preset, "broken-host"))
 		rc = break_host(fh, err);
 	svff_fakehost_free(fh);

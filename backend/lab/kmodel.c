@@ -1,3 +1,5 @@
+/* svff lab — the kernel model: Linux's and the QDMA driver's answers to
+ * svff's writes on a fixture tree (kmodel.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -13,6 +15,7 @@
 #include "kmodel.h"
 #include "svff/host.h"
 #include "sysfs.h"
+#include "testhooks.h"
 
 struct svff_kmodel {
 	struct svff_sysfs *sys;
@@ -349,6 +352,13 @@ int svff_kmodel_new(struct svff_sysfs *sys, const char *mirror_fifo, struct svff
 
 	*out = NULL;
 	*events = NULL;
+	/* The real kernel answers the real /sys: a model there would write
+	 * its guesses into the host. */
+	if (svff_sysfs_is_system(sys)) {
+		free(km);
+		return svff_err_set(err, EPERM, "the kernel model plays the kernel for fixture trees; %s is the "
+				    "host's own sysfs, whose kernel answers for itself", svff_sysfs_root(sys));
+	}
 	if (!km)
 		return svff_err_set(err, ENOMEM, "out of memory");
 	km->sys = sys;

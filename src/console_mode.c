@@ -1,3 +1,7 @@
+/* svff — the console mode (console_mode.h): what the console's keys ask
+ * for, done through the run context and the backend; device and libvirt
+ * events into the model and the log; the event loop, signals, the demo's
+ * scripted tour and the first-frame benchmark. */
 #include "config.h"
 
 #include <errno.h>
@@ -9,36 +13,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "console.h"
-#include "svff/demolab.h"
-#include "svff/devevent.h"
+#include "console_mode.h"
+#include "report.h"
+#include "script.h"
+#include "svff/evloop.h"
+#include "svff/host.h"
 #include "svff/ops.h"
 #include "svff/qdma.h"
-#include "svff/host.h"
 #include "svff/theme.h"
 #include "svff/virt.h"
-#include "../backend/evloop.h"
-#include "../backend/fifo_source.h"
-#include "../backend/host_internal.h"
-#include "../backend/kmodel.h"
-#include "../backend/udev.h"
 #include "../ui/console.h"
-#include "script.h"
 
 #define CONNECT_WAIT_MS 250
+#define OP_TIMEOUT_MS 10000
 
 struct app {
-	const struct cli_opts *opts;
-	const struct svff_config *cfg;
-	struct svff_host *host;
-	struct svff_virt *virt;
-	struct svff_evsrc *src;		/* udev, or the FIFO for a fixture tree */
-	struct svff_kmodel *km;		/* a fixture tree's kernel */
-	struct svff_evsrc *km_src;	/* its uevents */
+	struct context *ctx;
+	const struct console_mode_opts *opts;
 	struct ui_console *ui;
 	bool quit;
 	struct seen { char bdf[SVFF_BDF_LEN]; char driver[64]; } *seen;	/* drivers last logged */
@@ -49,166 +43,114 @@ struct app {
 	/* libvirt connects in a thread while the console already runs: the
 	 * hardware shows at once, the VMs when libvirt has answered (or never,
 	 * from a libvirtd that hangs, without holding the console up) */
-	struct svff_virt_pending *pending;
 	int pending_watch;
 };
 
-static void audit(const char *what, const char *a, const char *b)
-{
-	openlog("svff", LOG_PID, LOG_USER);
-	syslog(LOG_NOTICE, "console: %s %s %s", what, a, b ? b : "");
-	closelog();
-}
-
 /* ---- what the console asks ---------------------------------------------------- */
 
-static int op_attach(void *ctx, const char *vf, const char *vm, bool dry_run,
+/* Every change the console asks for: refused under --read-only (the keys
+ * say so first), audited when done. */
+static int refused(const struct app *app, struct svff_err *err)
+{
+	return context_opts(app->ctx)->read_only ? svff_err_set(err, EPERM, "svff runs with --read-only") : 0;
+}
+
+static int op_attach(void *data, const char *vf, const char *vm, bool dry_run,
 		     struct svff_strlist *notes, struct svff_err *err)
 {
-	struct app *app = ctx;
-	int rc;
+	struct app *app = data;
+	int rc = refused(app, err);
 
-	if (app->opts->read_only)
-		return svff_err_set(err, EPERM, "svff runs with --read-only");
-	rc = svff_virt_attach(app->virt, app->host, app->cfg, vf, vm, 0, dry_run, notes, err);
+	if (rc == 0)
+		rc = svff_virt_attach(context_virt(app->ctx), context_host(app->ctx), context_config(app->ctx), vf,
+				      vm, 0, dry_run, notes, err);
 	if (!dry_run && rc == 0)
-		audit("attached", vf, vm);
+		context_audit(app->ctx, "attached %s to VM %s", vf, vm);
 	return rc;
 }
 
-static int op_detach(void *ctx, const char *vf, struct svff_err *err)
-{
-	struct app *app = ctx;
-	int rc;
-
-	if (app->opts->read_only)
-		return svff_err_set(err, EPERM, "svff runs with --read-only");
-	rc = svff_virt_detach(app->virt, app->host, app->cfg, vf, NULL, 0, 10000, false, err);
-	if (rc == 0)
-		audit("detached", vf, NULL);
-	return rc;
-}
-
-static int op_suspend(void *ctx, const char *vm, struct svff_err *err)
-{
-	struct app *app = ctx;
-	int rc;
-
-	if (app->opts->read_only)
-		return svff_err_set(err, EPERM, "svff runs with --read-only");
-	rc = svff_virt_suspend(app->virt, vm, err);
-	if (rc == 0)
-		audit("suspended VM", vm, NULL);
-	return rc;
-}
-
-static int op_resume(void *ctx, const char *vm, struct svff_err *err)
-{
-	struct app *app = ctx;
-	int rc;
-
-	if (app->opts->read_only)
-		return svff_err_set(err, EPERM, "svff runs with --read-only");
-	rc = svff_virt_resume(app->virt, vm, err);
-	if (rc == 0)
-		audit("resumed VM", vm, NULL);
-	return rc;
-}
-
-static void op_journal(void *data, const char *line)
+static int op_detach(void *data, const char *vf, struct svff_err *err)
 {
 	struct app *app = data;
+	int rc = refused(app, err);
 
-	openlog("svff", LOG_PID, LOG_USER);
-	syslog(LOG_NOTICE, "console: %s", line);
-	closelog();
-	/* sysfs writes are for syslog; the console says "done" itself, with
-	 * the per-VM report */
-	if (strncmp(line, "write ", 6) && !(strlen(line) > 6 && !strcmp(line + strlen(line) - 6, ": done")))
-		ui_console_log(app->ui, UI_INFO, "%s", line);
+	if (rc == 0)
+		rc = svff_virt_detach(context_virt(app->ctx), context_host(app->ctx), context_config(app->ctx), vf,
+				      NULL, 0, OP_TIMEOUT_MS, false, err);
+	if (rc == 0)
+		context_audit(app->ctx, "detached %s", vf);
+	return rc;
 }
 
-static struct svff_ops_ctx ops_ctx(struct app *app)
+static int vm_state(struct app *app, const char *vm, bool suspend, struct svff_err *err)
 {
-	return (struct svff_ops_ctx){
-		.host = app->host, .virt = app->virt, .cfg = app->cfg,
-		.events = app->km_src ? app->km_src : app->src, .timeout_ms = 10000,
-		.log = op_journal, .log_data = app,
-	};
+	struct svff_virt *virt = context_virt(app->ctx);
+	int rc = refused(app, err);
+
+	if (rc == 0)
+		rc = suspend ? svff_virt_suspend(virt, vm, err) : svff_virt_resume(virt, vm, err);
+	if (rc == 0)
+		context_audit(app->ctx, "VM %s %s", vm, suspend ? "suspended" : "resumed");
+	return rc;
 }
 
-static int make_plan(struct app *app, const char *what, const char *pf, long numvfs, bool disturb,
-		     struct svff_plan *plan, struct svff_err *err)
+static int op_suspend(void *data, const char *vm, struct svff_err *err)
 {
-	struct svff_ops_ctx ctx = ops_ctx(app);
-	char *pfs[] = { (char *)pf };
-
-	if (!strcmp(what, "init"))
-		return svff_plan_init(&ctx, pfs, 1, plan, err);
-	if (!strcmp(what, "pause") || !strcmp(what, "unpause"))
-		return svff_plan_pause(&ctx, pf, !strcmp(what, "pause"), plan, err);
-	return svff_plan_reconf(&ctx, pf, numvfs, -1, -1, disturb, plan, err);
+	return vm_state(data, vm, true, err);
 }
 
-static int op_plan(void *data, const char *what, const char *pf, long numvfs, char *text, size_t len,
-		   bool *disturbs, struct svff_err *err)
+static int op_resume(void *data, const char *vm, struct svff_err *err)
+{
+	return vm_state(data, vm, false, err);
+}
+
+/* The plan an action asks for, from the backend. */
+static int make_plan(struct app *app, const struct ui_plan_request *rq, struct svff_plan *plan, struct svff_err *err)
+{
+	struct svff_ops_ctx ops;
+	char *pfs[] = { (char *)rq->target };
+
+	context_ops(app->ctx, &ops, OP_TIMEOUT_MS);
+	switch (rq->action) {
+	case UI_ACTION_INIT:
+		return svff_plan_init(&ops, pfs, 1, plan, err);
+	case UI_ACTION_RECONF:
+		/* the console asks before it disturbs a guest */
+		return svff_plan_reconf(&ops, rq->target, rq->numvfs, -1, -1, true, plan, err);
+	case UI_ACTION_PAUSE:
+	case UI_ACTION_UNPAUSE:
+		return svff_plan_pause(&ops, rq->target, rq->action == UI_ACTION_PAUSE, plan, err);
+	default:
+		return svff_err_set(err, EINVAL, "this action is not an operation with a plan");
+	}
+}
+
+static int op_plan(void *data, const struct ui_plan_request *rq, struct svff_plan_text *text, struct svff_err *err)
 {
 	struct app *app = data;
 	struct svff_plan plan;
-	size_t off = 0;
-	bool pauses = false;
-	int rc = make_plan(app, what, pf, numvfs, true, &plan, err);
+	int rc = make_plan(app, rq, &plan, err);
 
+	memset(text, 0, sizeof(*text));
 	if (rc < 0)
 		return rc;
-	*disturbs = false;
-	text[0] = '\0';
-
-	for (size_t i = 0; i < plan.n && off < len; i++) {
-		*disturbs |= plan.steps[i].kind == SVFF_STEP_DETACH;
-		pauses |= plan.steps[i].kind == SVFF_STEP_PAUSE;
-		off += (size_t)snprintf(text + off, len - off, "%s%zu. %s", i ? "\n" : "", i + 1, plan.steps[i].desc);
-	}
-	if (pauses && off < len)
-		off += (size_t)snprintf(text + off, len - off, "\n! paused VFs stop working in their guests until "
-					"unpaused; the guests keep the device (no hot-unplug)");
-	for (size_t i = 0; i < plan.notes.len && off < len; i++)
-		off += (size_t)snprintf(text + off, len - off, "\n! %s", plan.notes.items[i]);
+	svff_plan_describe(&plan, text);
 	rc = (int)plan.n;
 	svff_plan_free(&plan);
 	return rc;
 }
 
-static int op_run(void *data, const char *what, const char *pf, long numvfs, char *report, size_t len,
-		  struct svff_err *err)
+static int op_run(void *data, const struct ui_plan_request *rq, struct svff_strlist *report, struct svff_err *err)
 {
 	struct app *app = data;
-	struct svff_ops_ctx ctx = ops_ctx(app);
 	struct svff_plan plan;
-	char lock[4200];
-	size_t off = 0;
-	int rc, lockfd = -1;
+	int rc;
 
-	if (app->opts->read_only)
-		return svff_err_set(err, EPERM, "svff runs with --read-only");
-	if ((rc = make_plan(app, what, pf, numvfs, true, &plan, err)) < 0)
+	if ((rc = refused(app, err)) < 0 || (rc = make_plan(app, rq, &plan, err)) < 0)
 		return rc;
-	cli_host_file(app->opts, SVFF_LOCK_FILE, "svff.lock", lock, sizeof(lock));
-	if (svff_lock_acquire(lock, &lockfd, err) < 0) {
-		svff_plan_free(&plan);
-		return -err->code;
-	}
-	rc = svff_plan_run(&ctx, &plan, err);
-	svff_lock_release(lockfd);
-	report[0] = '\0';
-	if (rc == 0) {
-		struct svff_strlist lines = { 0 };
-
-		svff_plan_downtime(&plan, &lines);
-		for (size_t i = 0; i < lines.len && off < len; i++)
-			off += (size_t)snprintf(report + off, len - off, "%s%s", off ? "\n" : "", lines.items[i]);
-		svff_strlist_clear(&lines);
-	}
+	rc = context_run_plan(app->ctx, &plan, OP_TIMEOUT_MS, err);
+	if (rc == 0)
+		svff_plan_downtime(&plan, report);
 	svff_plan_free(&plan);
 	return rc;
 }
@@ -216,7 +158,7 @@ static int op_run(void *data, const char *what, const char *pf, long numvfs, cha
 static int op_queues(void *data, const char *bdf, char *text, size_t len, struct svff_err *err)
 {
 	struct app *app = data;
-	const struct svff_function *fn = svff_host_find(app->host, bdf);
+	const struct svff_function *fn = svff_host_find(context_host(app->ctx), bdf);
 	struct svff_qdma_req req = { .cmd = SVFF_XNL_CMD_Q_LIST };
 	struct svff_qdma_reply *reply;
 	int rc;
@@ -240,6 +182,31 @@ static const struct ui_ops ops = {
 	.attach = op_attach, .detach = op_detach, .vm_suspend = op_suspend, .vm_resume = op_resume,
 	.plan = op_plan, .run = op_run, .queues = op_queues,
 };
+
+/* ---- what the run context tells the console ---------------------------------------- */
+
+static void face_journal(void *data, enum svff_journal_kind kind, const char *line)
+{
+	struct app *app = data;
+
+	/* sysfs writes are for syslog; the console says "done" itself, with
+	 * the per-VM report */
+	if (kind != SVFF_JOURNAL_WRITE && kind != SVFF_JOURNAL_DONE)
+		ui_console_log(app->ui, UI_INFO, "%s", line);
+}
+
+/* stderr would tear the screen: warnings go to the log */
+static void face_warn(void *data, const char *msg)
+{
+	struct app *app = data;
+
+	ui_console_log(app->ui, UI_WARNING, "%s", msg);
+}
+
+static void on_event_error(void *data, const struct svff_err *err)
+{
+	face_warn(data, err->msg);
+}
 
 /* ---- events ----------------------------------------------------------------------- */
 
@@ -303,55 +270,25 @@ static void on_vm(struct svff_virt *virt, enum svff_vm_change what, const char *
 	ui_console_model_changed(app->ui);
 }
 
-static void on_src(int watch, int fd, int events, void *opaque)
-{
-	struct app *app = opaque;
-	struct svff_devevent ev;
-	struct svff_err err = { 0 };
-
-	(void)watch;
-	(void)fd;
-	(void)events;
-	while (app->src->ops->next(app->src, &ev, &err) > 0)
-		if (svff_host_apply_event(app->host, ev.action, ev.bdf, &err) < 0)
-			ui_console_log(app->ui, UI_WARNING, "%s", err.msg);
-}
-
-static void on_km_src(int watch, int fd, int events, void *opaque)
-{
-	struct app *app = opaque;
-	struct svff_devevent ev;
-	struct svff_err err = { 0 };
-
-	(void)watch;
-	(void)fd;
-	(void)events;
-	while (app->km_src->ops->next(app->km_src, &ev, &err) > 0)
-		svff_host_apply_event(app->host, ev.action, ev.bdf, &err);
-}
-
 /* libvirt answered (or failed): the VMs join the model. */
 static void virt_arrived(struct app *app)
 {
-	struct svff_err verr = { 0 }, vwarn = { 0 };
+	struct svff_err verr = { 0 };
+	struct svff_virt *virt;
 
 	if (app->pending_watch > 0)
 		svff_loop_remove_fd(app->pending_watch);
 	app->pending_watch = 0;
-	/* a pause-file problem is a warning for the log, as stderr would tear the console */
-	cli_virt_end(app->opts, app->pending, &app->virt, &verr, &vwarn);
-	app->pending = NULL;
-	ui_console_set_model(app->ui, app->host, app->virt);
-	if (app->virt) {
-		svff_virt_set_listener(app->virt, on_vm, app);
-		ui_console_log(app->ui, UI_INFO, "libvirt %s: %zu VMs", svff_virt_uri(app->virt),
-			       svff_virt_n_vms(app->virt));
+	context_virt_end(app->ctx, &verr);
+	virt = context_virt(app->ctx);
+	ui_console_set_model(app->ui, context_host(app->ctx), virt);
+	if (virt) {
+		svff_virt_set_listener(virt, on_vm, app);
+		ui_console_log(app->ui, UI_INFO, "libvirt %s: %zu VMs", svff_virt_uri(virt), svff_virt_n_vms(virt));
 	} else {
 		ui_console_set_connecting(app->ui, NULL);
 		ui_console_log(app->ui, UI_WARNING, "%s: no VMs shown", verr.msg);
 	}
-	if (vwarn.msg[0])
-		ui_console_log(app->ui, UI_WARNING, "%s", vwarn.msg);
 }
 
 static void on_virt_ready(int watch, int fd, int events, void *opaque)
@@ -477,11 +414,16 @@ static void load_theme(const char *name, struct svff_theme *t, char *msg, size_t
 	svff_theme_builtin(t);
 }
 
-int console_run(const struct cli_opts *opts, const struct svff_config *cfg, const char *uri)
+int console_mode_run(struct context *ctx, const struct console_mode_opts *opts)
 {
-	struct app app = { .opts = opts, .cfg = cfg };
-	struct ui_settings set = { .read_only = opts->read_only, .colour = true };
+	struct app app = { .ctx = ctx, .opts = opts };
+	const struct context_face face = {
+		.name = "console", .journal = face_journal, .warn = face_warn, .data = &app,
+	};
+	const struct svff_config *cfg = context_config(ctx);
+	struct ui_settings set = { .read_only = context_opts(ctx)->read_only, .colour = true };
 	struct svff_err err = { 0 }, verr = { 0 };
+	struct svff_host *host;
 	char label[PATH_MAX + 16], theme_msg[600];
 	const char *theme = opts->theme ? opts->theme : cfg->theme[0] ? cfg->theme : "default";
 	sigset_t mask;
@@ -489,47 +431,33 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 	int bench_fd = -1;
 	int sfd, rc = SVFF_EXIT_OK;
 
+	/* The console draws on a terminal and reads keys from it: in a pipe
+	 * it would write escape codes into it and wait for keys forever. */
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		report_fail("the console needs a terminal (standard input and output); in a script or a pipe, "
+			    "'svff status' prints the same tree");
+		return SVFF_EXIT_USAGE;
+	}
 	if (svff_loop_init(&err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
+		report_error(&err);
 		return SVFF_EXIT_ENV;
 	}
 	/* libvirt connects while the host is scanned */
-	app.pending = cli_virt_begin(opts, uri, &verr);
-	/* Watch before the first scan, so nothing that appears is missed. */
-	if (opts->event_fifo)
-		rc = svff_fifo_source_new(opts->event_fifo, &app.src, &err);
-	else if (!strcmp(opts->sysfs_root, "/sys") || !strcmp(opts->sysfs_root, "/sys/"))
-		rc = svff_udev_monitor_new(&app.src, &err);
-	if (rc < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
-		svff_virt_cancel(app.pending);
+	context_virt_begin(ctx, &verr);
+	/* a tree has no kernel: the model answers the console's writes */
+	if (context_open_host(ctx, CONTEXT_WATCH | CONTEXT_ANSWER, &err) < 0) {
+		report_error(&err);
 		return SVFF_EXIT_ENV;
 	}
-	if (svff_host_new(opts->sysfs_root, &app.host, &err) < 0 || svff_host_scan(app.host, &err) < 0) {
-		fprintf(stderr, "svff: %s\n", err.msg);
-		svff_host_free(app.host);
-		svff_evsrc_free(app.src);
-		svff_virt_cancel(app.pending);
-		return SVFF_EXIT_ENV;
-	}
-	/* a fixture tree has no kernel: the model answers the console's writes */
-	if (strcmp(opts->sysfs_root, "/sys") && strcmp(opts->sysfs_root, "/sys/")) {
-		if (svff_kmodel_new(svff_host_sysfs(app.host), NULL, &app.km, &app.km_src, &err) < 0) {
-			fprintf(stderr, "svff: %s\n", err.msg);
-			svff_host_free(app.host);
-			svff_evsrc_free(app.src);
-			svff_virt_cancel(app.pending);
-			return SVFF_EXIT_ENV;
-		}
-	}
+	host = context_host(ctx);
 	load_theme(theme, &set.theme, theme_msg, sizeof(theme_msg));
 	if (!strcmp(set.theme.name, "monochrome") || getenv("NO_COLOR"))
 		set.colour = false;
-	set.demo = opts->demo != NULL;
-	if (opts->demo) {
-		snprintf(label, sizeof(label), "demo lab %s", svff_demolab_dir(opts->demo));
-	} else if (strcmp(opts->sysfs_root, "/sys")) {
-		snprintf(label, sizeof(label), "fixture %s", opts->sysfs_root);
+	set.demo = context_opts(ctx)->demo != NULL;
+	if (set.demo) {
+		snprintf(label, sizeof(label), "demo lab %s", context_demo_dir(ctx));
+	} else if (!context_is_system(ctx)) {
+		snprintf(label, sizeof(label), "fixture %s", context_opts(ctx)->sysfs_root);
 	} else {
 		label[0] = '\0';
 		gethostname(label, sizeof(label) - 1);
@@ -538,11 +466,11 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 
 	app.ui = ui_console_new(&set, &ops, &app);
 	if (!app.ui) {
-		fprintf(stderr, "svff: cannot start the console\n");
-		rc = SVFF_EXIT_ENV;
-		goto cleanup;
+		report_fail("cannot start the console");
+		return SVFF_EXIT_ENV;
 	}
-	ui_console_set_model(app.ui, app.host, NULL);
+	context_set_face(ctx, &face);
+	ui_console_set_model(app.ui, host, NULL);
 	for (size_t i = 0; i < cfg->n_keys; i++) {
 		char msg[400];
 
@@ -551,18 +479,18 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 				       cfg->keys[i].line, cfg->keys[i].action, msg);
 	}
 	/* what the log compares driver changes against */
-	app.seen = calloc(svff_host_n_functions(app.host) + 1, sizeof(*app.seen));
-	for (size_t i = 0; app.seen && i < svff_host_n_functions(app.host); i++) {
-		snprintf(app.seen[i].bdf, sizeof(app.seen[i].bdf), "%s", svff_host_function(app.host, i)->name);
-		snprintf(app.seen[i].driver, sizeof(app.seen[i].driver), "%s", svff_host_function(app.host, i)->driver);
+	app.seen = calloc(svff_host_n_functions(host) + 1, sizeof(*app.seen));
+	for (size_t i = 0; app.seen && i < svff_host_n_functions(host); i++) {
+		snprintf(app.seen[i].bdf, sizeof(app.seen[i].bdf), "%s", svff_host_function(host, i)->name);
+		snprintf(app.seen[i].driver, sizeof(app.seen[i].driver), "%s", svff_host_function(host, i)->driver);
 		app.n_seen++;
 	}
-	svff_host_set_listener(app.host, on_device, &app);
-	ui_console_log(app.ui, UI_INFO, "%zu PCI functions; device events from %s", svff_host_n_functions(app.host),
-		       app.src ? app.src->ops->name : app.km_src ? "the kernel model" :
+	svff_host_set_listener(host, on_device, &app);
+	ui_console_log(app.ui, UI_INFO, "%zu PCI functions; device events from %s", svff_host_n_functions(host),
+		       context_events_name(ctx) ? context_events_name(ctx) :
 		       "nowhere (a fixture tree without --event-fifo)");
-	for (size_t i = 0; i < svff_host_warnings(app.host)->len; i++)
-		ui_console_log(app.ui, UI_WARNING, "%s", svff_host_warnings(app.host)->items[i]);
+	for (size_t i = 0; i < svff_host_warnings(host)->len; i++)
+		ui_console_log(app.ui, UI_WARNING, "%s", svff_host_warnings(host)->items[i]);
 	for (size_t i = 0; i < cfg->warnings.len; i++)
 		ui_console_log(app.ui, UI_WARNING, "%s", cfg->warnings.items[i]);
 	/* The first frame waits for libvirt a little: in the usual case one
@@ -571,19 +499,19 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 	 * hardware after CONNECT_WAIT_MS, with the VMs "connecting".  Without
 	 * a thread (or memory for one) libvirt is waited for here. */
 	{
-		struct pollfd pfd = { .fd = svff_virt_pending_fd(app.pending), .events = POLLIN };
+		struct pollfd pfd = { .fd = context_virt_pending_fd(ctx), .events = POLLIN };
 
 		if (pfd.fd < 0 || poll(&pfd, 1, CONNECT_WAIT_MS) > 0) {
 			virt_arrived(&app);
 		} else {
-			ui_console_set_connecting(app.ui, svff_virt_pending_uri(app.pending));
+			ui_console_set_connecting(app.ui, context_virt_pending_uri(ctx));
 			app.pending_watch = svff_loop_add_fd(pfd.fd, POLLIN, on_virt_ready, &app, NULL);
 		}
 	}
-	if (opts->demo)
+	if (set.demo)
 		ui_console_log(app.ui, UI_INFO, "DEMO: a simulated host and libvirt's test driver in %s (removed on "
 			       "exit); attach/detach and QEMU's device_pause are simulated by the demo lab",
-			       svff_demolab_dir(opts->demo));
+			       context_demo_dir(ctx));
 	if (theme_msg[0])
 		ui_console_log(app.ui, UI_WARNING, "%s", theme_msg);
 	ui_console_log(app.ui, UI_INFO, "press ? for help, q to quit");
@@ -592,10 +520,7 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 		ui_console_log(app.ui, UI_INFO, "tour: %zu steps from %s", opts->tour->n, opts->script);
 	}
 
-	if (app.src)
-		svff_loop_add_fd(app.src->ops->fd(app.src), POLLIN, on_src, &app, NULL);
-	if (app.km_src)
-		svff_loop_add_fd(app.km_src->ops->fd(app.km_src), POLLIN, on_km_src, &app, NULL);
+	context_watch(ctx, on_event_error, &app);
 	svff_loop_add_fd(STDIN_FILENO, POLLIN, on_stdin, &app, NULL);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGWINCH);
@@ -623,7 +548,7 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 			frame_ms = mono_ms(CLOCK_MONOTONIC) - opts->t0_ms;
 			exec_ms = since_exec_ms();
 		}
-		if (opts->bench_first_frame && !app.pending) {
+		if (opts->bench_first_frame && !context_virt_pending(ctx)) {
 			full_ms = mono_ms(CLOCK_MONOTONIC) - opts->t0_ms;
 			full_exec_ms = since_exec_ms();
 			break;
@@ -636,17 +561,12 @@ int console_run(const struct cli_opts *opts, const struct svff_config *cfg, cons
 		close(bench_fd);
 	if (app.script_timer > 0)
 		svff_loop_remove_timer(app.script_timer);
-cleanup:
 	if (app.pending_watch > 0)
 		svff_loop_remove_fd(app.pending_watch);
-	svff_virt_cancel(app.pending);
+	/* the context outlives the console: its face goes with the console */
+	context_set_face(ctx, &(struct context_face){ 0 });
 	free(app.seen);
 	ui_console_free(app.ui);
-	svff_kmodel_free(app.km);
-	svff_evsrc_free(app.km_src);
-	svff_virt_free(app.virt);
-	svff_host_free(app.host);
-	svff_evsrc_free(app.src);
 	if (full_ms >= 0)
 		fprintf(stderr, "first frame: %.1f ms after main(), %.0f ms after exec (10 ms ticks); "
 			"complete (VMs shown): %.1f ms after main(), %.0f ms after exec\n", frame_ms, exec_ms,

@@ -53,7 +53,7 @@ int svff_fakehost_write(struct svff_fakehost *fh, const char *rel, const char *v
 
 /* Named fixture hosts: "qdma-host" (two QDMA FPGAs, an SR-IOV NIC, plain
  * devices), "broken-host" (the same plus damaged files), "scale-host"
- * (4 cards x 4 PFs x 63 VFs). */
+ * (4 cards x 4 PFs x 63 VFs), "plain-host" (two devices, no SR-IOV). */
 int svff_fakehost_build(const char *root, const char *preset, struct svff_err *err);
 const char *const *svff_fakehost_presets(void);
 

@@ -17,17 +17,14 @@
 struct svff_sysfs;
 struct svff_kmodel;
 
-/* Takes over the writes of sys (a fixture root).  *events yields the
+/* Takes over the writes of sys (a fixture root; the real /sys, however
+ * it is spelt, is refused with EPERM).  *events yields the
  * uevents the model emits ("add", "bind", "change", ...), like the udev
  * monitor on a real host.  mirror_fifo (may be NULL) receives a copy of
  * every event, so a console watching the same tree sees them too. */
 int svff_kmodel_new(struct svff_sysfs *sys, const char *mirror_fifo, struct svff_kmodel **out,
 		    struct svff_evsrc **events, struct svff_err *err);
 void svff_kmodel_free(struct svff_kmodel *km);
-
-/* Tests: fail the nth write from now (1 = the next) with EIO, as a device
- * that stops answering would; 0 disables. */
-void svff_kmodel_fail_write(struct svff_kmodel *km, int nth);
 
 /* Cards' queue pool (the QDMA default, 2048). */
 #define SVFF_QDMA_POOL 2048
