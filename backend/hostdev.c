@@ -61,9 +61,12 @@ struct group_check {
 	char bad_driver[64];
 };
 
-/* VFIO takes a whole IOMMU group: every other member must be on vfio-pci
- * (or pci-stub) or have no driver, else QEMU fails with "group N is not
- * viable". */
+/* VFIO takes a whole IOMMU group: every other member must have no driver
+ * or one that does no DMA of its own, else QEMU fails with "group N is not
+ * viable".  The kernel's list (drivers with driver_managed_dma, 5.19 on;
+ * before, vfio's allowed list and every bridge): vfio-pci, pci-stub and
+ * pcieport, which holds the root or downstream port a group without ACS
+ * includes. */
 static int group_member(const char *bdf, void *data)
 {
 	struct group_check *gc = data;
@@ -74,7 +77,7 @@ static int group_member(const char *bdf, void *data)
 		return 0;
 	if (fn)
 		snprintf(driver, sizeof(driver), "%s", fn->driver);
-	if (driver[0] && strcmp(driver, "vfio-pci") && strcmp(driver, "pci-stub")) {
+	if (driver[0] && strcmp(driver, "vfio-pci") && strcmp(driver, "pci-stub") && strcmp(driver, "pcieport")) {
 		snprintf(gc->bad, sizeof(gc->bad), "%s", bdf);
 		snprintf(gc->bad_driver, sizeof(gc->bad_driver), "%s", driver);
 		return 1;
