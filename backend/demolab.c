@@ -215,27 +215,37 @@ static struct demo_dev *dev_find(struct svff_demolab *lab, const char *vm, const
 	return d;
 }
 
-/* QEMU's ids for hostdevs as libvirt's QEMU driver gives them: the lowest
- * free hostdevN, kept for the life of the device. */
+/* "hostdevN": N, or -1 for another name. */
+static int alias_index(const char *alias)
+{
+	char *end;
+	long n;
+
+	if (strncmp(alias, "hostdev", 7) || !alias[7])
+		return -1;
+	n = strtol(alias + 7, &end, 10);
+	return *end || n < 0 || n > 65535 ? -1 : (int)n;
+}
+
+/* QEMU's ids for hostdevs as libvirt's QEMU driver gives them
+ * (qemuAssignDeviceHostdevAlias): one past the highest hostdevN the
+ * running VM has, not the lowest free one, kept for the life of the
+ * device. */
 static void give_alias(struct svff_demolab *lab, struct svff_vm *vm, struct svff_hostdev *hd)
 {
 	struct demo_dev *d = dev_find(lab, vm->name, hd->bdf, true);
+	int next = 0;
 
 	if (!d)
 		return;
 	if (!d->alias[0]) {
-		for (unsigned n = 0; !d->alias[0]; n++) {
-			char a[64];
-			bool used = false;
-
-			snprintf(a, sizeof(a), "hostdev%u", n);
-			for (size_t i = 0; i < vm->n_hostdevs; i++)
-				used |= !strcmp(vm->hostdevs[i].alias, a);
-			for (size_t i = 0; i < lab->n_devs; i++)
-				used |= !strcmp(lab->devs[i].vm, vm->name) && !strcmp(lab->devs[i].alias, a);
-			if (!used)
-				snprintf(d->alias, sizeof(d->alias), "%s", a);
-		}
+		for (size_t i = 0; i < vm->n_hostdevs; i++)
+			if (alias_index(vm->hostdevs[i].alias) >= next)
+				next = alias_index(vm->hostdevs[i].alias) + 1;
+		for (size_t i = 0; i < lab->n_devs; i++)
+			if (!strcmp(lab->devs[i].vm, vm->name) && alias_index(lab->devs[i].alias) >= next)
+				next = alias_index(lab->devs[i].alias) + 1;
+		snprintf(d->alias, sizeof(d->alias), "hostdev%d", next);
 	}
 	snprintf(hd->alias, sizeof(hd->alias), "%s", d->alias);
 }

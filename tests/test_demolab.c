@@ -154,6 +154,37 @@ static void test_attach_detach(void **state)
 	assert_int_equal(svff_virt_n_vms(fx->virt), 6);
 }
 
+/* libvirt's QEMU driver names a new hostdev one past the highest
+ * hostdevN the VM has (qemuAssignDeviceHostdevAlias), not the lowest free:
+ * the full-stack lab saw a VF come back as hostdev2 beside hostdev1. */
+static void test_alias_rule(void **state)
+{
+	struct fx *fx = *state;
+	struct svff_err err = { 0 };
+	const struct svff_hostdev *hd = NULL;
+
+	assert_int_equal(svff_virt_detach(fx->virt, fx->host, fx->cfg, "0000:01:00.4", NULL, SVFF_ATTACH_LIVE, 1000,
+					  false, &err), 0);
+	assert_int_equal(svff_virt_attach(fx->virt, fx->host, fx->cfg, "0000:01:08.4", "vm-web", 0, false, NULL,
+					  &err), 0);
+	svff_virt_vm_of(fx->virt, "0000:01:08.4", &hd);
+	assert_string_equal(hd->alias, "hostdev2");
+	assert_int_equal(svff_virt_attach(fx->virt, fx->host, fx->cfg, "0000:01:00.4", "vm-web", SVFF_ATTACH_LIVE, false,
+					  NULL, &err), 0);
+	svff_virt_vm_of(fx->virt, "0000:01:00.4", &hd);
+	assert_string_equal(hd->alias, "hostdev3");
+	/* with every hostdev gone, numbering starts again */
+	assert_int_equal(svff_virt_detach(fx->virt, fx->host, fx->cfg, "0000:01:08.4", NULL, 0, 1000, false, &err), 0);
+	assert_int_equal(svff_virt_detach(fx->virt, fx->host, fx->cfg, "0000:01:00.4", NULL, SVFF_ATTACH_LIVE, 1000,
+					  false, &err), 0);
+	assert_int_equal(svff_virt_detach(fx->virt, fx->host, fx->cfg, "0000:03:02.1", NULL, SVFF_ATTACH_LIVE, 1000,
+					  false, &err), 0);
+	assert_int_equal(svff_virt_attach(fx->virt, fx->host, fx->cfg, "0000:01:08.4", "vm-web", 0, false, NULL,
+					  &err), 0);
+	svff_virt_vm_of(fx->virt, "0000:01:08.4", &hd);
+	assert_string_equal(hd->alias, "hostdev0");
+}
+
 static void test_reconf_both_paths(void **state)
 {
 	struct fx *fx = *state;
@@ -254,6 +285,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_lab, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_detach, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alias_rule, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconf_both_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconf_lost_assignment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconf_failure_at_every_write, setup, teardown),
