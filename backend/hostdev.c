@@ -8,6 +8,7 @@
 #include <libvirt/libvirt.h>
 
 #include "evloop.h"
+#include "host_internal.h"
 #include "virt_internal.h"
 
 int svff_hostdev_xml(const char *bdf, char *buf, size_t len, struct svff_err *err)
@@ -193,7 +194,7 @@ int svff_virt_attach(struct svff_virt *virt, const struct svff_host *host,
 		return rc;
 	if (dry_run)
 		return 0;
-	if (svff_virt_device(virt, true, vm->name, name, xml, flags, msg, sizeof(msg)) < 0)
+	if (svff_virt_device(virt, svff_host_sysfs(host), true, vm->name, name, xml, flags, msg, sizeof(msg)) < 0)
 		return svff_err_set(err, EIO, "attaching %s to VM %s failed; the VM is unchanged. %s",
 				    name, vmname, msg);
 	svff_virt_refresh_vm(virt, vmname);
@@ -247,7 +248,7 @@ int svff_virt_detach(struct svff_virt *virt, const struct svff_host *host,
 	 * guest that never acks leaves the VM as it was. */
 	if (flags & SVFF_ATTACH_LIVE) {
 		before = svff_virt_removed_count(virt, vmn, alias);
-		if (svff_virt_device(virt, false, vmn, name, xml, SVFF_ATTACH_LIVE, msg, sizeof(msg)) < 0)
+		if (svff_virt_device(virt, svff_host_sysfs(host), false, vmn, name, xml, SVFF_ATTACH_LIVE, msg, sizeof(msg)) < 0)
 			return svff_err_set(err, EIO, "detaching %s from VM %s failed; the VM is unchanged. "
 					    "%s", name, vmn, msg);
 		deadline = svff_loop_now_ms() + timeout_ms;
@@ -274,7 +275,7 @@ int svff_virt_detach(struct svff_virt *virt, const struct svff_host *host,
 					    "to drop it at the next boot", name, vmn, timeout_ms / 1000);
 	}
 	if (flags & SVFF_ATTACH_CONFIG) {
-		if (svff_virt_device(virt, false, vmn, name, xml, SVFF_ATTACH_CONFIG, msg, sizeof(msg)) < 0)
+		if (svff_virt_device(virt, svff_host_sysfs(host), false, vmn, name, xml, SVFF_ATTACH_CONFIG, msg, sizeof(msg)) < 0)
 			return svff_err_set(err, EIO, "removing %s from VM %s's definition failed%s. %s",
 					    name, vmn, flags & SVFF_ATTACH_LIVE ? " (it was detached from the running VM)" : "",
 					    msg);
