@@ -300,14 +300,21 @@ static void demo_hostdevs(void *data, struct svff_vm *vm)
  * probed again, so that its own driver takes it (one that was on vfio-pci
  * already stays there).  driver "" is the way back.  The writes go to the
  * host's sysfs, whose kernel model answers them as Linux would. */
-static int demo_rebind(struct svff_sysfs *sys, const char *bdf, const char *driver, char *msg, size_t len)
+static void driver_of(struct svff_sysfs *sys, const char *bdf, char *buf, size_t len)
 {
-	char rel[PATH_MAX], cur[64] = "";
-	struct svff_err err = { 0 };
+	char rel[PATH_MAX];
 
 	snprintf(rel, sizeof(rel), "bus/pci/devices/%s/driver", bdf);
-	if (svff_sysfs_link_name(sys, rel, cur, sizeof(cur), NULL) < 0)
-		cur[0] = '\0';
+	if (svff_sysfs_link_name(sys, rel, buf, len, NULL) < 0)
+		buf[0] = '\0';
+}
+
+static int demo_rebind(struct svff_sysfs *sys, const char *bdf, const char *driver, char *msg, size_t len)
+{
+	char rel[PATH_MAX], cur[64];
+	struct svff_err err = { 0 };
+
+	driver_of(sys, bdf, cur, sizeof(cur));
 	snprintf(rel, sizeof(rel), "bus/pci/devices/%s/driver_override", bdf);
 	if (svff_sysfs_write(sys, rel, driver[0] ? driver : "\n", &err) < 0)
 		goto fail;
@@ -332,16 +339,14 @@ static int demo_device(struct svff_demolab *lab, struct svff_sysfs *sys, const c
 		       unsigned flags, bool on, char *msg, size_t len)
 {
 	struct demo_dev *d = dev_find(lab, vm, bdf, true);
-	char rel[PATH_MAX], cur[64] = "";
+	char cur[64];
 
 	if (!d) {
 		snprintf(msg, len, "demo lab: out of memory");
 		return -1;
 	}
 	if ((flags & SVFF_ATTACH_LIVE) && sys && on) {
-		snprintf(rel, sizeof(rel), "bus/pci/devices/%s/driver", bdf);
-		if (svff_sysfs_link_name(sys, rel, cur, sizeof(cur), NULL) < 0)
-			cur[0] = '\0';
+		driver_of(sys, bdf, cur, sizeof(cur));
 		if (strcmp(cur, "vfio-pci")) {
 			if (demo_rebind(sys, bdf, "vfio-pci", msg, len) < 0)
 				return -1;

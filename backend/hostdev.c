@@ -78,7 +78,8 @@ static int group_member(const char *bdf, void *data)
 		return 0;
 	if (fn)
 		snprintf(driver, sizeof(driver), "%s", fn->driver);
-	if (driver[0] && strcmp(driver, "vfio-pci") && strcmp(driver, "pci-stub") && strcmp(driver, "pcieport")) {
+	if (driver[0] && strcmp(driver, "vfio-pci") && strcmp(driver, "pci-stub") &&
+	    strcmp(driver, "pcieport")) {
 		snprintf(gc->bad, sizeof(gc->bad), "%s", bdf);
 		snprintf(gc->bad_driver, sizeof(gc->bad_driver), "%s", driver);
 		return 1;
@@ -248,7 +249,8 @@ int svff_virt_detach(struct svff_virt *virt, const struct svff_host *host,
 	 * guest that never acks leaves the VM as it was. */
 	if (flags & SVFF_ATTACH_LIVE) {
 		before = svff_virt_removed_count(virt, vmn, alias);
-		if (svff_virt_device(virt, svff_host_sysfs(host), false, vmn, name, xml, SVFF_ATTACH_LIVE, msg, sizeof(msg)) < 0)
+		if (svff_virt_device(virt, svff_host_sysfs(host), false, vmn, name, xml, SVFF_ATTACH_LIVE, msg,
+				     sizeof(msg)) < 0)
 			return svff_err_set(err, EIO, "detaching %s from VM %s failed; the VM is unchanged. "
 					    "%s", name, vmn, msg);
 		deadline = svff_loop_now_ms() + timeout_ms;
@@ -275,7 +277,8 @@ int svff_virt_detach(struct svff_virt *virt, const struct svff_host *host,
 					    "to drop it at the next boot", name, vmn, timeout_ms / 1000);
 	}
 	if (flags & SVFF_ATTACH_CONFIG) {
-		if (svff_virt_device(virt, svff_host_sysfs(host), false, vmn, name, xml, SVFF_ATTACH_CONFIG, msg, sizeof(msg)) < 0)
+		if (svff_virt_device(virt, svff_host_sysfs(host), false, vmn, name, xml, SVFF_ATTACH_CONFIG, msg,
+				     sizeof(msg)) < 0)
 			return svff_err_set(err, EIO, "removing %s from VM %s's definition failed%s. %s",
 					    name, vmn, flags & SVFF_ATTACH_LIVE ? " (it was detached from the running VM)" : "",
 					    msg);
