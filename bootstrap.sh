@@ -21,12 +21,13 @@ libncurses-dev libvirt-dev libpci-dev pci.ids libudev-dev libconfig-dev libjson-
 # What the tests need on top: cmocka, umockdev (fake udev), tmux (console
 # tests), valgrind, pciutils (lspci cross-checks the fixture hosts), jq,
 # virt-xml-validate (libvirt-clients), for the real-QEMU and libvirtd
-# tests QEMU and the libvirt daemon with its QEMU driver, and for the
+# tests QEMU and the libvirt daemon with its QEMU driver, for the
 # real-kernel lab (tests/check-kernel) a Debian kernel, a static busybox
-# and cpio for its initramfs.
+# and cpio for its initramfs, and for the full-stack lab (tests/check-stack)
+# xz-utils to unpack that kernel for QEMU's PVH boot.
 TEST_PKGS="libcmocka-dev umockdev libumockdev-dev tmux valgrind pciutils jq libvirt-clients
 qemu-system-x86 libvirt-daemon-system libvirt-daemon-driver-qemu
-linux-image-amd64 busybox-static cpio"
+linux-image-amd64 busybox-static cpio xz-utils"
 
 want="$PKGS"
 [ "$mode" = check ] && want="$want $TEST_PKGS"
