@@ -106,14 +106,15 @@ refuse "refused: a live attach to a shut-off VM" "VM vm-off is shut off: a live 
 for vm in vm-a vm-b; do
 	if line=$(inner_wait "$vm" '^INNER-READY' 600); then
 		ok "$vm's inner guest is up ($(since "$T_BOOT") s after start; kernel uptime ${line#INNER-READY })"
-		# (its clock against this one, for the downtimes below)
-		echo "$(now) ${line#INNER-READY }" >"/tmp/$vm.clock"
 	else
 		not_ok "$vm's inner guest did not come up" "$(serial "$vm" | tail -20)"
 		stack_end
 	fi
 done
-inner_wait vm-a '^INNER-PCI' 30 >/dev/null
+# a fresh line of each console against this clock: (now, its uptime)
+clock() { line=$(inner_wait "$1" '^INNER-PCI' 30 "$(mark "$1")") && echo "$(now) $(echo "$line" | cut -d' ' -f2)"; }
+clock vm-a >/tmp/vm-a.clock
+clock vm-b >/tmp/vm-b.clock
 info "vm-a sees: $(inner_list vm-a)"
 if inner_has_vf vm-a; then ok "init: vm-a's guest lists $VF0 (1b36:0010)"; else not_ok "init: vm-a's guest does not list the VF"; fi
 
@@ -130,16 +131,21 @@ attach() {
 	info "$vm sees before: $(inner_list "$vm")"
 	check "$name: svff attach $vf $vm" $SVFF attach "$vf" "$vm"
 	t=$(now)
+	# the guest first: how long after the attach it reports the device
+	if line=$(inner_wait "$vm" '^INNER-UEVENT .* add .* 1b36:0010' 60 "$m"); then
+		lag=$(since "$t")
+		ok "$name: $vm's guest saw the VF arrive: $line"
+		info "its console said so $lag s after svff attach returned"
+		# the guest's slowest hot-add so far, for the downtimes below
+		awk -v l="$lag" -v m="$(cat "/tmp/$vm.lag" 2>/dev/null || echo 0)" 'BEGIN { print (l > m ? l : m) }' >"/tmp/$vm.lag.new"
+		mv "/tmp/$vm.lag.new" "/tmp/$vm.lag"
+	else
+		not_ok "$name: $vm's guest did not see the VF arrive" "$(serial "$vm" | tail -n +"$((m + 1))" | tail -5)"
+	fi
 	alias=$(vm_hostdev "$vm" "$vf")
 	if [ -n "$alias" ]; then ok "$name: $vm's live XML has $vf ($alias)"; else not_ok "$name: $vf not in $vm's live XML"; fi
 	if vm_holds_group "$vm" "$(group_of "$vf")"; then ok "$name: $vm's QEMU holds /dev/vfio/$(group_of "$vf")"
 	else not_ok "$name: $vm's QEMU does not hold /dev/vfio/$(group_of "$vf")"; fi
-	if line=$(inner_wait "$vm" '^INNER-UEVENT .* add .* 1b36:0010' 60 "$m"); then
-		ok "$name: $vm's guest saw the VF arrive: $line"
-		info "its console said so $(since "$t") s after svff attach returned"
-	else
-		not_ok "$name: $vm's guest did not see the VF arrive" "$(serial "$vm" | tail -n +"$((m + 1))" | tail -5)"
-	fi
 	info "$vm sees after: $(inner_list "$vm")"
 }
 # detach OP VF VM: the same for svff detach (which waits for device-removed)
@@ -227,11 +233,15 @@ for pair in "vm-a $VF0 $ma 0" "vm-b $VF1 $mb 1"; do
 	guest_ms=$(echo "$gone $back" | awk '{ printf "%d", ($7 - $2) * 1000 }')
 	info "downtime of $vm: svff says ${svff_ms:-?} ms, its guest saw $guest_ms ms (uevents remove -> add)"
 	# svff's span runs from the start of the detach to the end of the
-	# reattach; the guest's from its unplug, some way into the detach (at
-	# most the detach's few seconds), to its hot-add, which its slow vCPU
-	# handles seconds after QEMU added the device (see the attach lines
-	# above: under TCG inside TCG on a busy host, up to about 5 s)
-	if [ -n "$svff_ms" ] && [ "$guest_ms" -ge $((svff_ms - 3000)) ] && [ "$guest_ms" -le $((svff_ms + 6000)) ]; then
+	# reattach.  The guest's starts with its unplug, some way into the
+	# detach (at most the detach's few seconds: 3 s here), and ends with
+	# its hot-add, which its slow vCPU reports some time after QEMU added
+	# the device: at most its slowest hot-add in the attaches above (up to
+	# 10 s on a busy host under TCG inside TCG), plus 3 s of slack.
+	lag_ms=$(awk -v l="$(cat "/tmp/$vm.lag" 2>/dev/null || echo 0)" 'BEGIN { printf "%d", l * 1000 }')
+	info "$vm's slowest hot-add seen: $lag_ms ms after svff attach returned"
+	if [ -n "$svff_ms" ] && [ "$guest_ms" -ge $((svff_ms - 3000)) ] &&
+	   [ "$guest_ms" -le $((svff_ms + lag_ms + 3000)) ]; then
 		ok "reconf: svff's downtime for $vm (${svff_ms} ms) matches its guest's (${guest_ms} ms)"
 	else
 		not_ok "reconf: svff's downtime for $vm (${svff_ms:-none} ms) against its guest's (${guest_ms} ms)"
@@ -259,9 +269,10 @@ info "monitor: $(grep -c . "$OUT/monitor.json") line(s) in all"
 # spans measured on both)
 for vm in vm-a vm-b; do
 	read -r t1 u1 <"/tmp/$vm.clock"
-	line=$(inner_wait "$vm" '^INNER-PCI' 30 "$(mark "$vm")")
-	u2=$(echo "$line" | cut -d' ' -f2)
-	info "$vm's clock ran $(awk -v t1="$t1" -v t2="$(now)" -v u1="$u1" -v u2="$u2" 'BEGIN { printf "%.3f", (u2 - u1) / (t2 - t1) }') s per second of this guest's"
+	read -r t2 u2 <<-EOC
+	$(clock "$vm")
+	EOC
+	info "$vm's clock ran $(awk -v t1="$t1" -v t2="$t2" -v u1="$u1" -v u2="$u2" 'BEGIN { printf "%.3f", (u2 - u1) / (t2 - t1) }') s per second of this guest's"
 done
 $SVFF status --json >/tmp/s2.json 2>/dev/null
 is "status --json after reconf: $VF0 in vm-a" "$(held /tmp/s2.json "$VF0")" vm-a
