@@ -37,11 +37,6 @@ stats() { sort -n | awk '{ v[NR] = $1 } END { printf "%s (min %s, max %s)", v[in
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 ms() { date +%s%3N; }
-hostdev_xml() {
-	b=${1#0000:}
-	printf "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x%s' slot='0x%s' function='0x%s'/></source></hostdev>\n" \
-		"${b%%:*}" "$(echo "$b" | cut -d: -f2 | cut -d. -f1)" "${b##*.}"
-}
 # until VM's guest has seen the VF come (add) or go (remove), after MARK
 settle() { inner_wait "$1" "^INNER-UEVENT .* $2 .* 1b36:0010" 60 "$3" >/dev/null || echo "SVFF-BENCH   ($1's guest did not see the $2)"; }
 # until VF has left VM's live XML; prints the ms it took after START

@@ -93,9 +93,7 @@ info "IOMMU group $G1: $(ls "/sys/kernel/iommu_groups/$G1/devices" | tr '\n' ' '
 refuse "refused: a VF whose IOMMU group is not viable" "$PF1 in the same group is bound to nvme" \
 	$SVFF attach "$VF10" vm-b
 # the kernel agrees: libvirt itself, asked directly, fails in QEMU's VFIO open
-b=${VF10#0000:}
-printf "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x%s' slot='0x%s' function='0x%s'/></source></hostdev>\n" \
-	"${b%%:*}" "$(echo "$b" | cut -d: -f2 | cut -d. -f1)" "${b##*.}" >/tmp/vf10.xml
+hostdev_xml "$VF10" >/tmp/vf10.xml
 refuse "the kernel agrees: virsh attach-device fails with 'not viable'" "not viable" \
 	virsh -q attach-device vm-b /tmp/vf10.xml --live
 is "vm-b is unchanged" "$(vm_hostdev vm-b "$VF10")" ""

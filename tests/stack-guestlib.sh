@@ -194,6 +194,12 @@ vm_holds_group() {
 	done
 	return 1
 }
+# the <hostdev> svff attaches for BDF, for virsh
+hostdev_xml() {
+	b=${1#0000:}
+	printf "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x%s' slot='0x%s' function='0x%s'/></source></hostdev>\n" \
+		"${b%%:*}" "$(echo "$b" | cut -d: -f2 | cut -d. -f1)" "${b##*.}"
+}
 drv() {
 	if [ -L "/sys/bus/pci/devices/$1/driver" ]; then basename "$(readlink "/sys/bus/pci/devices/$1/driver")"
 	else echo none; fi
