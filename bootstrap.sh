@@ -21,13 +21,15 @@ libncurses-dev libvirt-dev libpci-dev pci.ids libudev-dev libconfig-dev libjson-
 # What the tests need on top: cmocka, umockdev (fake udev), tmux (console
 # tests), valgrind, pciutils (lspci cross-checks the fixture hosts), jq,
 # virt-xml-validate (libvirt-clients), for the real-QEMU and libvirtd
-# tests QEMU and the libvirt daemon with its QEMU driver, and for the
+# tests QEMU and the libvirt daemon with its QEMU driver, for the
 # real-kernel lab (tests/check-kernel) a Debian kernel, a static busybox
-# and cpio for its initramfs, and what qemu/build needs to build the SVFF
-# QEMU (Debian's qemu source with the device_pause patches).
+# and cpio for its initramfs, xz-utils to unpack that kernel for the
+# full-stack lab's PVH boot (tests/check-stack), and what qemu/build needs
+# to build the SVFF QEMU (Debian's qemu source with the device_pause
+# patches).
 TEST_PKGS="libcmocka-dev umockdev libumockdev-dev tmux valgrind pciutils jq libvirt-clients
 qemu-system-x86 libvirt-daemon-system libvirt-daemon-driver-qemu
-linux-image-amd64 busybox-static cpio
+linux-image-amd64 busybox-static cpio xz-utils
 dpkg-dev python3 meson ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev flex bison"
 
 want="$PKGS"

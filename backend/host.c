@@ -783,7 +783,7 @@ int svff_host_iommu_group(const struct svff_host *host, long group,
 	return svff_sysfs_list(host->sys, rel, fn, data, err);
 }
 
-struct svff_sysfs *svff_host_sysfs(struct svff_host *host)
+struct svff_sysfs *svff_host_sysfs(const struct svff_host *host)
 {
 	return host->sys;
 }

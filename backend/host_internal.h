@@ -5,6 +5,7 @@
 #include "svff/host.h"
 #include "sysfs.h"
 
-struct svff_sysfs *svff_host_sysfs(struct svff_host *host);
+/* The host's sysfs handle (a kernel model's writes go through it). */
+struct svff_sysfs *svff_host_sysfs(const struct svff_host *host);
 
 #endif

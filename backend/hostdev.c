@@ -11,6 +11,7 @@
 #include <libvirt/libvirt.h>
 
 #include "svff/evloop.h"
+#include "host_internal.h"
 #include "virt_internal.h"
 
 int svff_hostdev_xml(const char *bdf, char *buf, size_t len, struct svff_err *err)
@@ -64,9 +65,12 @@ struct group_check {
 	char bad_driver[64];
 };
 
-/* VFIO takes a whole IOMMU group: every other member must be on vfio-pci
- * (or pci-stub) or have no driver, else QEMU fails with "group N is not
- * viable". */
+/* VFIO takes a whole IOMMU group: every other member must have no driver
+ * or one that does no DMA of its own, else QEMU fails with "group N is not
+ * viable".  The kernel's list (drivers with driver_managed_dma, 5.19 on;
+ * before, vfio's allowed list and every bridge): vfio-pci, pci-stub and
+ * pcieport, which holds the root or downstream port a group without ACS
+ * includes. */
 static int group_member(const char *bdf, void *data)
 {
 	struct group_check *gc = data;
@@ -77,7 +81,8 @@ static int group_member(const char *bdf, void *data)
 		return 0;
 	if (fn)
 		snprintf(driver, sizeof(driver), "%s", fn->driver);
-	if (driver[0] && strcmp(driver, "vfio-pci") && strcmp(driver, "pci-stub")) {
+	if (driver[0] && strcmp(driver, "vfio-pci") && strcmp(driver, "pci-stub") &&
+	    strcmp(driver, "pcieport")) {
 		snprintf(gc->bad, sizeof(gc->bad), "%s", bdf);
 		snprintf(gc->bad_driver, sizeof(gc->bad_driver), "%s", driver);
 		return 1;
@@ -203,7 +208,7 @@ int svff_virt_attach(struct svff_virt *virt, const struct svff_host *host,
 		return rc;
 	if (dry_run)
 		return 0;
-	if (svff_virt_device(virt, true, vm->name, name, xml, flags, msg, sizeof(msg)) < 0)
+	if (svff_virt_device(virt, svff_host_sysfs(host), true, vm->name, name, xml, flags, msg, sizeof(msg)) < 0)
 		return svff_err_set(err, EIO, "attaching %s to VM %s failed; the VM is unchanged. %s",
 				    name, vmname, msg);
 	svff_virt_refresh_vm(virt, vmname);
@@ -262,7 +267,8 @@ int svff_virt_detach(struct svff_virt *virt, const struct svff_host *host,
 	 * guest that never acks leaves the VM as it was. */
 	if (flags & SVFF_ATTACH_LIVE) {
 		before = svff_virt_removed_count(virt, vmn, alias);
-		if (svff_virt_device(virt, false, vmn, name, xml, SVFF_ATTACH_LIVE, msg, sizeof(msg)) < 0)
+		if (svff_virt_device(virt, svff_host_sysfs(host), false, vmn, name, xml, SVFF_ATTACH_LIVE, msg,
+				     sizeof(msg)) < 0)
 			return svff_err_set(err, EIO, "detaching %s from VM %s failed; the VM is unchanged. "
 					    "%s", name, vmn, msg);
 		deadline = svff_loop_now_ms() + timeout_ms;
@@ -291,7 +297,8 @@ int svff_virt_detach(struct svff_virt *virt, const struct svff_host *host,
 		}
 	}
 	if (flags & SVFF_ATTACH_CONFIG) {
-		if (svff_virt_device(virt, false, vmn, name, xml, SVFF_ATTACH_CONFIG, msg, sizeof(msg)) < 0)
+		if (svff_virt_device(virt, svff_host_sysfs(host), false, vmn, name, xml, SVFF_ATTACH_CONFIG, msg,
+				     sizeof(msg)) < 0)
 			return svff_err_set(err, EIO, "removing %s from VM %s's definition failed%s. %s",
 					    name, vmn, flags & SVFF_ATTACH_LIVE ? " (it was detached from the running VM)" : "",
 					    msg);

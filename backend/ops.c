@@ -385,6 +385,7 @@ int svff_plan_run(struct svff_ops_ctx *ctx, struct svff_plan *plan, struct svff_
 		struct svff_step *s = &plan->steps[i];
 
 		journal(ctx, SVFF_JOURNAL_STEP, "step %zu/%zu: %s", i + 1, plan->n, s->desc);
+		s->t_start = now_ms();
 		if (step_apply(ctx, plan, s, err) < 0)
 			break;
 		s->done = true;
@@ -839,6 +840,10 @@ void svff_plan_text_clear(struct svff_plan_text *text)
 	svff_strlist_clear(&text->warnings);
 }
 
+/* From the start of the step that takes the VF (the guest starts letting
+ * go of it then: a detach's unplug is done before libvirt's device-removed
+ * arrives, a pause stops the device at once) to the end of the one that
+ * gives it back. */
 size_t svff_plan_downtime(const struct svff_plan *plan, struct svff_strlist *lines)
 {
 	size_t n = 0;
@@ -854,7 +859,7 @@ size_t svff_plan_downtime(const struct svff_plan *plan, struct svff_strlist *lin
 
 			if (a->kind == back && a->vf == d->vf && a->done) {
 				svff_strlist_add(lines, "VM %s: VF %ld away %lld ms, %s (the kernel alone needs >= "
-						 "1000 ms to disable VFs)", d->vm, d->vf, a->t_done - d->t_done,
+						 "1000 ms to disable VFs)", d->vm, d->vf, a->t_done - d->t_start,
 						 d->kind == SVFF_STEP_PAUSE ? "paused and unpaused: the guest kept the device" :
 						 "detached and reattached: the guest saw a hot-unplug");
 				n++;

@@ -726,8 +726,8 @@ struct svff_vfpause **svff_virt_pause_slot(struct svff_virt *virt)
 	return &virt->pause;
 }
 
-int svff_virt_device(struct svff_virt *virt, bool attach, const char *vm, const char *bdf, const char *xml,
-		     unsigned flags, char *msg, size_t len)
+int svff_virt_device(struct svff_virt *virt, struct svff_sysfs *sys, bool attach, const char *vm, const char *bdf,
+		     const char *xml, unsigned flags, char *msg, size_t len)
 {
 	unsigned vflags = (flags & SVFF_ATTACH_LIVE ? VIR_DOMAIN_AFFECT_LIVE : 0) |
 			  (flags & SVFF_ATTACH_CONFIG ? VIR_DOMAIN_AFFECT_CONFIG : 0);
@@ -735,7 +735,8 @@ int svff_virt_device(struct svff_virt *virt, bool attach, const char *vm, const 
 	int rc;
 
 	if (virt->vmm)
-		return (attach ? virt->vmm->attach : virt->vmm->detach)(virt->vmm_data, vm, bdf, xml, flags, msg, len);
+		return (attach ? virt->vmm->attach : virt->vmm->detach)(virt->vmm_data, sys, vm, bdf, xml, flags, msg,
+									len);
 	dom = virDomainLookupByName(virt->conn, vm);
 	if (!dom) {
 		snprintf(msg, len, "libvirt: %s", svff_virt_last_error());

@@ -15,8 +15,8 @@ unsigned svff_virt_removed_count(struct svff_virt *virt, const char *vm, const c
 
 /* Attaches or detaches a hostdev through the provider (libvirt or another
  * set with svff_virt_set_vmm); msg gets the reason on failure. */
-int svff_virt_device(struct svff_virt *virt, bool attach, const char *vm, const char *bdf, const char *xml,
-		     unsigned flags, char *msg, size_t len);
+int svff_virt_device(struct svff_virt *virt, struct svff_sysfs *sys, bool attach, const char *vm, const char *bdf,
+		     const char *xml, unsigned flags, char *msg, size_t len);
 
 /* Where vfpause.c keeps its state (detection cache, paused VFs). */
 struct svff_vfpause;

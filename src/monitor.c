@@ -78,14 +78,17 @@ static void on_vm_change(struct svff_virt *virt, enum svff_vm_change what, const
 		"device-removal-failed", "lost", "reconnected",
 	};
 	const struct svff_vm *v = vm ? svff_virt_find_vm(virt, vm) : NULL;
+	struct monitor *m = data;
 	char text[256];
 
 	if (what == SVFF_VM_CHANGED && !detail)
 		return;	/* a re-read without news */
 	snprintf(text, sizeof(text), "%s%s%s", detail ? detail : "",
 		 v && detail ? ", now " : v ? "now " : "", v ? svff_vm_state_name(v->state) : "");
-	print_line(data, what >= SVFF_VM_CONNECTION_LOST ? "libvirt" : "vm", names[what], vm,
-		   what >= SVFF_VM_CONNECTION_LOST ? detail : text, v ? status_vm_json_new(v) : NULL);
+	/* the JSON's detail is libvirt's alone (an alias, "started", ...): the
+	 * state is in its VM object */
+	print_line(m, what >= SVFF_VM_CONNECTION_LOST ? "libvirt" : "vm", names[what], vm,
+		   what >= SVFF_VM_CONNECTION_LOST || m->json ? detail : text, v ? status_vm_json_new(v) : NULL);
 }
 
 static void on_event_error(void *data, const struct svff_err *err)

@@ -155,6 +155,73 @@ static void test_attach_detach(void **state)
 	assert_int_equal(svff_virt_n_vms(fx->virt), 6);
 }
 
+static const char *driver(struct fx *fx, const char *bdf)
+{
+	const struct svff_function *fn;
+
+	svff_ops_sync(&fx->ctx);	/* the kernel model's events */
+	fn = svff_host_find(fx->host, bdf);
+	return fn ? fn->driver : "?";
+}
+
+/* A managed hostdev as libvirt's QEMU driver handles it: a VF on a host
+ * driver goes to vfio-pci for the VM (driver_override) and, once the VM let
+ * go, back to the kernel, whose probe gives it its own driver again; one
+ * that was on vfio-pci stays there.  (The full-stack lab: a VF without a
+ * driver came back with driver_override cleared.) */
+static void test_managed_rebinding(void **state)
+{
+	struct fx *fx = *state;
+	struct svff_err err = { 0 };
+	char ov[64];
+
+	assert_string_equal(driver(fx, "0000:01:00.6"), "qdma-vf");
+	assert_int_equal(svff_virt_attach(fx->virt, fx->host, fx->cfg, "0000:01:00.6", "vm-idle", 0, false, NULL,
+					  &err), 0);
+	assert_string_equal(driver(fx, "0000:01:00.6"), "vfio-pci");
+	assert_int_equal(svff_virt_detach(fx->virt, fx->host, fx->cfg, "0000:01:00.6", NULL, 0, 1000, false, &err), 0);
+	assert_string_equal(driver(fx, "0000:01:00.6"), "qdma-vf");
+	assert_int_equal(svff_sysfs_read(svff_host_sysfs(fx->host), "bus/pci/devices/0000:01:00.6/driver_override", ov,
+					 sizeof(ov), &err), 0);
+	assert_string_equal(ov, "(null)");
+	/* on vfio-pci before: libvirt leaves it there */
+	assert_int_equal(svff_virt_attach(fx->virt, fx->host, fx->cfg, "0000:01:08.4", "vm-idle", 0, false, NULL,
+					  &err), 0);
+	assert_int_equal(svff_virt_detach(fx->virt, fx->host, fx->cfg, "0000:01:08.4", NULL, 0, 1000, false, &err), 0);
+	assert_string_equal(driver(fx, "0000:01:08.4"), "vfio-pci");
+}
+
+/* libvirt's QEMU driver names a new hostdev one past the highest
+ * hostdevN the VM has (qemuAssignDeviceHostdevAlias), not the lowest free:
+ * the full-stack lab saw a VF come back as hostdev2 beside hostdev1. */
+static void test_alias_rule(void **state)
+{
+	struct fx *fx = *state;
+	struct svff_err err = { 0 };
+	const struct svff_hostdev *hd = NULL;
+
+	assert_int_equal(svff_virt_detach(fx->virt, fx->host, fx->cfg, "0000:01:00.4", NULL, SVFF_ATTACH_LIVE, 1000,
+					  false, &err), 0);
+	assert_int_equal(svff_virt_attach(fx->virt, fx->host, fx->cfg, "0000:01:08.4", "vm-web", 0, false, NULL,
+					  &err), 0);
+	svff_virt_vm_of(fx->virt, "0000:01:08.4", &hd);
+	assert_string_equal(hd->alias, "hostdev2");
+	assert_int_equal(svff_virt_attach(fx->virt, fx->host, fx->cfg, "0000:01:00.4", "vm-web", SVFF_ATTACH_LIVE, false,
+					  NULL, &err), 0);
+	svff_virt_vm_of(fx->virt, "0000:01:00.4", &hd);
+	assert_string_equal(hd->alias, "hostdev3");
+	/* with every hostdev gone, numbering starts again */
+	assert_int_equal(svff_virt_detach(fx->virt, fx->host, fx->cfg, "0000:01:08.4", NULL, 0, 1000, false, &err), 0);
+	assert_int_equal(svff_virt_detach(fx->virt, fx->host, fx->cfg, "0000:01:00.4", NULL, SVFF_ATTACH_LIVE, 1000,
+					  false, &err), 0);
+	assert_int_equal(svff_virt_detach(fx->virt, fx->host, fx->cfg, "0000:03:02.1", NULL, SVFF_ATTACH_LIVE, 1000,
+					  false, &err), 0);
+	assert_int_equal(svff_virt_attach(fx->virt, fx->host, fx->cfg, "0000:01:08.4", "vm-web", 0, false, NULL,
+					  &err), 0);
+	svff_virt_vm_of(fx->virt, "0000:01:08.4", &hd);
+	assert_string_equal(hd->alias, "hostdev0");
+}
+
 static void test_reconf_both_paths(void **state)
 {
 	struct fx *fx = *state;
@@ -255,6 +322,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_lab, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_detach, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alias_rule, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_managed_rebinding, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconf_both_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconf_lost_assignment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconf_failure_at_every_write, setup, teardown),

@@ -443,6 +443,28 @@ static void test_lock(void **state)
 	unlink(path);
 }
 
+/* A VM's VF is away from the moment svff starts taking it (the real
+ * QEMU driver's guest lets go during the detach, seconds before the
+ * device-removed svff waits for) until it is back. */
+static void test_downtime_spans(void **state)
+{
+	struct svff_step steps[3] = {
+		{ .kind = SVFF_STEP_DETACH, .vf = 0, .vm = "vm-a", .done = true, .t_start = 1000, .t_done = 2500 },
+		{ .kind = SVFF_STEP_NUMVFS, .vf = -1, .done = true, .t_start = 2500, .t_done = 3600 },
+		{ .kind = SVFF_STEP_ATTACH, .vf = 0, .vm = "vm-a", .done = true, .t_start = 3600, .t_done = 6000 },
+	};
+	struct svff_plan plan = { .steps = steps, .n = 3, .cap = 3 };
+	struct svff_strlist lines = { 0 };
+
+	(void)state;
+	assert_int_equal(svff_plan_downtime(&plan, &lines), 1);
+	assert_non_null(strstr(lines.items[0], "VM vm-a: VF 0 away 5000 ms, detached and reattached"));
+	svff_strlist_clear(&lines);
+	/* an attach that did not happen: no figure */
+	steps[2].done = false;
+	assert_int_equal(svff_plan_downtime(&plan, &lines), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +481,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reconf_failure_at_every_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_journal_kinds_and_plan_text, setup, teardown),
 		cmocka_unit_test(test_lock),
+		cmocka_unit_test(test_downtime_spans),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

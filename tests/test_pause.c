@@ -83,10 +83,11 @@ static int rec_monitor(void *data, const char *vm, const char *cmd, char **reply
 	return 0;
 }
 
-static int no_device(void *data, const char *vm, const char *bdf, const char *xml, unsigned flags, char *msg,
-		     size_t len)
+static int no_device(void *data, struct svff_sysfs *sys, const char *vm, const char *bdf, const char *xml,
+		     unsigned flags, char *msg, size_t len)
 {
 	(void)data;
+	(void)sys;
 	(void)xml;
 	(void)flags;
 	snprintf(msg, len, "not in the recording: device change of %s in %s", bdf, vm);

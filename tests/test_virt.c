@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -185,8 +186,9 @@ static void test_attach_refusals(void **state)
 static void test_attach_iommu_checks(void **state)
 {
 	struct fx *fx = *state;
+	struct svff_strlist notes = { 0 };
 	struct svff_err err = { 0 };
-	char rel[256];
+	char rel[256], path[4096];
 
 	/* 0000:01:00.6 (on qdma-vf) shares 01:00.5's group: not viable */
 	snprintf(rel, sizeof(rel), "kernel/iommu_groups/%ld/devices/0000:01:00.6",
@@ -194,6 +196,20 @@ static void test_attach_iommu_checks(void **state)
 	testutil_symlink(fx->root, rel, "../../../../devices/pci0000:00/0000:01:00.6");
 	expect_attach_error(fx, "0000:01:00.5", "vm-idle", 0, EBUSY,
 			    "is not viable: 0000:01:00.6 in the same group is bound to qdma-vf");
+	/* a port on pcieport in the group does not count (the full-stack lab's
+	 * root port without ACS: the kernel lets VFIO have the group) */
+	testutil_unlink(fx->root, rel);
+	snprintf(rel, sizeof(rel), "kernel/iommu_groups/%ld/devices/0000:00:00.0",
+		 svff_host_find(fx->host, "0000:01:00.5")->iommu_group);
+	testutil_symlink(fx->root, rel, "../../../../devices/pci0000:00/0000:00:00.0");
+	snprintf(path, sizeof(path), "%s/bus/pci/drivers/pcieport", fx->root);
+	assert_int_equal(mkdir(path, 0755), 0);
+	testutil_unlink(fx->root, "devices/pci0000:00/0000:00:00.0/driver");
+	testutil_symlink(fx->root, "devices/pci0000:00/0000:00:00.0/driver", "../../../bus/pci/drivers/pcieport");
+	assert_int_equal(svff_host_scan(fx->host, &err), 0);
+	assert_string_equal(svff_host_find(fx->host, "0000:00:00.0")->driver, "pcieport");
+	assert_int_equal(svff_virt_attach(fx->virt, fx->host, NULL, "0000:01:00.5", "vm-idle", 0, true, &notes, &err), 0);
+	svff_strlist_clear(&notes);
 	/* no IOMMU at all */
 	testutil_unlink(fx->root, "devices/pci0000:00/0000:01:00.5/iommu_group");
 	assert_int_equal(svff_host_scan(fx->host, &err), 0);

@@ -1,9 +1,10 @@
 /* The demo lab.  The hardware is a fixture tree (fakehost.c) answered by
  * the kernel model (kmodel.c), the VMs are libvirt's test driver; this file
  * adds only what the test driver cannot do, and keeps it in memory: which
- * hostdevs were attached or detached since the lab started, and a QEMU
- * monitor that knows device_pause (except in one VM, which plays stock
- * QEMU so that the demo shows both reconf paths). */
+ * hostdevs were attached or detached since the lab started (moving their
+ * functions between drivers as libvirt does with a managed hostdev), and
+ * a QEMU monitor that knows device_pause (except in one VM, which plays
+ * stock QEMU so that the demo shows both reconf paths). */
 #include "config.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@
 
 #include "fakehost.h"
 #include "demolab.h"
+#include "sysfs.h"
 
 /* The VM that plays a stock QEMU (no device_pause). */
 #define STOCK_VM "vm-ml"
@@ -29,6 +31,7 @@ struct demo_dev {
 	bool live, config;	/* attached here */
 	bool hide_live, hide_config;	/* in the lab XML, detached here */
 	bool paused;
+	bool moved;		/* bound to vfio-pci for the VM: goes back on detach */
 };
 
 struct svff_demolab {
@@ -215,27 +218,37 @@ static struct demo_dev *dev_find(struct svff_demolab *lab, const char *vm, const
 	return d;
 }
 
-/* QEMU's ids for hostdevs as libvirt's QEMU driver gives them: the lowest
- * free hostdevN, kept for the life of the device. */
+/* "hostdevN": N, or -1 for another name. */
+static int alias_index(const char *alias)
+{
+	char *end;
+	long n;
+
+	if (strncmp(alias, "hostdev", 7) || !alias[7])
+		return -1;
+	n = strtol(alias + 7, &end, 10);
+	return *end || n < 0 || n > 65535 ? -1 : (int)n;
+}
+
+/* QEMU's ids for hostdevs as libvirt's QEMU driver gives them
+ * (qemuAssignDeviceHostdevAlias): one past the highest hostdevN the
+ * running VM has, not the lowest free one, kept for the life of the
+ * device. */
 static void give_alias(struct svff_demolab *lab, struct svff_vm *vm, struct svff_hostdev *hd)
 {
 	struct demo_dev *d = dev_find(lab, vm->name, hd->bdf, true);
+	int next = 0;
 
 	if (!d)
 		return;
 	if (!d->alias[0]) {
-		for (unsigned n = 0; !d->alias[0]; n++) {
-			char a[64];
-			bool used = false;
-
-			snprintf(a, sizeof(a), "hostdev%u", n);
-			for (size_t i = 0; i < vm->n_hostdevs; i++)
-				used |= !strcmp(vm->hostdevs[i].alias, a);
-			for (size_t i = 0; i < lab->n_devs; i++)
-				used |= !strcmp(lab->devs[i].vm, vm->name) && !strcmp(lab->devs[i].alias, a);
-			if (!used)
-				snprintf(d->alias, sizeof(d->alias), "%s", a);
-		}
+		for (size_t i = 0; i < vm->n_hostdevs; i++)
+			if (alias_index(vm->hostdevs[i].alias) >= next)
+				next = alias_index(vm->hostdevs[i].alias) + 1;
+		for (size_t i = 0; i < lab->n_devs; i++)
+			if (!strcmp(lab->devs[i].vm, vm->name) && alias_index(lab->devs[i].alias) >= next)
+				next = alias_index(lab->devs[i].alias) + 1;
+		snprintf(d->alias, sizeof(d->alias), "hostdev%d", next);
 	}
 	snprintf(hd->alias, sizeof(hd->alias), "%s", d->alias);
 }
@@ -280,17 +293,70 @@ static void demo_hostdevs(void *data, struct svff_vm *vm)
 			give_alias(lab, vm, &vm->hostdevs[i]);
 }
 
+/* libvirt's managed PCI hostdev (virPCIDeviceBindToStub and
+ * virPCIDeviceUnbindFromStub): a function that is not on vfio-pci is
+ * moved there through driver_override before the VM gets it, and after
+ * the VM let go, the override is cleared and the function unbound and
+ * probed again, so that its own driver takes it (one that was on vfio-pci
+ * already stays there).  driver "" is the way back.  The writes go to the
+ * host's sysfs, whose kernel model answers them as Linux would. */
+static void driver_of(struct svff_sysfs *sys, const char *bdf, char *buf, size_t len)
+{
+	char rel[PATH_MAX];
+
+	snprintf(rel, sizeof(rel), "bus/pci/devices/%s/driver", bdf);
+	if (svff_sysfs_link_name(sys, rel, buf, len, NULL) < 0)
+		buf[0] = '\0';
+}
+
+static int demo_rebind(struct svff_sysfs *sys, const char *bdf, const char *driver, char *msg, size_t len)
+{
+	char rel[PATH_MAX], cur[64];
+	struct svff_err err = { 0 };
+
+	driver_of(sys, bdf, cur, sizeof(cur));
+	snprintf(rel, sizeof(rel), "bus/pci/devices/%s/driver_override", bdf);
+	if (svff_sysfs_write(sys, rel, driver[0] ? driver : "\n", &err) < 0)
+		goto fail;
+	if (cur[0]) {
+		snprintf(rel, sizeof(rel), "bus/pci/drivers/%s/unbind", cur);
+		if (svff_sysfs_write(sys, rel, bdf, &err) < 0)
+			goto fail;
+	}
+	if (svff_sysfs_write(sys, "bus/pci/drivers_probe", bdf, &err) < 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(msg, len, "demo lab: %s", err.msg);
+	return -1;
+}
+
 /* What libvirt's QEMU driver would do for attach (on) or detach: a device
- * attached here is added, one of the lab XML's is hidden; the demo's
- * guests always acknowledge a hot-unplug. */
-static int demo_device(struct svff_demolab *lab, const char *vm, const char *bdf, unsigned flags, bool on,
-		       char *msg, size_t len)
+ * attached here is added, one of the lab XML's is hidden, a function goes
+ * to vfio-pci for the VM and back after; the demo's guests always
+ * acknowledge a hot-unplug. */
+static int demo_device(struct svff_demolab *lab, struct svff_sysfs *sys, const char *vm, const char *bdf,
+		       unsigned flags, bool on, char *msg, size_t len)
 {
 	struct demo_dev *d = dev_find(lab, vm, bdf, true);
+	char cur[64];
 
 	if (!d) {
 		snprintf(msg, len, "demo lab: out of memory");
 		return -1;
+	}
+	if ((flags & SVFF_ATTACH_LIVE) && sys && on) {
+		driver_of(sys, bdf, cur, sizeof(cur));
+		if (strcmp(cur, "vfio-pci")) {
+			if (demo_rebind(sys, bdf, "vfio-pci", msg, len) < 0)
+				return -1;
+			d->moved = true;
+		}
+	}
+	if ((flags & SVFF_ATTACH_LIVE) && sys && !on && d->moved) {
+		if (demo_rebind(sys, bdf, "", msg, len) < 0)
+			return -1;
+		d->moved = false;
 	}
 	if (flags & SVFF_ATTACH_LIVE) {
 		d->live = on;
@@ -305,18 +371,18 @@ static int demo_device(struct svff_demolab *lab, const char *vm, const char *bdf
 	return 0;
 }
 
-static int demo_attach(void *data, const char *vm, const char *bdf, const char *xml, unsigned flags, char *msg,
-		       size_t len)
+static int demo_attach(void *data, struct svff_sysfs *sys, const char *vm, const char *bdf, const char *xml,
+		       unsigned flags, char *msg, size_t len)
 {
 	(void)xml;
-	return demo_device(data, vm, bdf, flags, true, msg, len);
+	return demo_device(data, sys, vm, bdf, flags, true, msg, len);
 }
 
-static int demo_detach(void *data, const char *vm, const char *bdf, const char *xml, unsigned flags, char *msg,
-		       size_t len)
+static int demo_detach(void *data, struct svff_sysfs *sys, const char *vm, const char *bdf, const char *xml,
+		       unsigned flags, char *msg, size_t len)
 {
 	(void)xml;
-	return demo_device(data, vm, bdf, flags, false, msg, len);
+	return demo_device(data, sys, vm, bdf, flags, false, msg, len);
 }
 
 /* ---- a QEMU with device_pause ---------------------------------------------------- */

@@ -58,7 +58,7 @@ struct svff_step {
 	char desc[256];
 	/* captured when run, for the undo */
 	bool done;
-	long long t_done;		/* monotonic ms when it completed */
+	long long t_start, t_done;	/* monotonic ms when it began and completed */
 	long old_value;
 	char old_driver[64];
 	char target[SVFF_BDF_LEN];

@@ -88,16 +88,20 @@ const struct svff_vm *svff_virt_vm_of(const struct svff_virt *virt, const char *
 
 const char *svff_vm_state_name(enum svff_vm_state state);
 
+struct svff_sysfs;
+
 /* How devices reach a VM and how svff talks to its QEMU: libvirt's device
  * API and virDomainQemuMonitorCommand by default, or another provider set
  * here (the demo lab, the tests' recorded monitor).  A hook that fails
- * returns -1 and puts the reason into msg. */
+ * returns -1 and puts the reason into msg.  sys is the host's sysfs: a
+ * provider that plays libvirt moves a managed hostdev between drivers
+ * there, as libvirt does on a real host. */
 struct svff_vmm_ops {
 	const char *name;
-	int (*attach)(void *data, const char *vm, const char *bdf, const char *xml, unsigned flags,
-		      char *msg, size_t len);
-	int (*detach)(void *data, const char *vm, const char *bdf, const char *xml, unsigned flags,
-		      char *msg, size_t len);
+	int (*attach)(void *data, struct svff_sysfs *sys, const char *vm, const char *bdf, const char *xml,
+		      unsigned flags, char *msg, size_t len);
+	int (*detach)(void *data, struct svff_sysfs *sys, const char *vm, const char *bdf, const char *xml,
+		      unsigned flags, char *msg, size_t len);
 	/* One QMP command (JSON); *reply receives QEMU's JSON answer (malloc'd). */
 	int (*monitor)(void *data, const char *vm, const char *cmd, char **reply, char *msg, size_t len);
 	/* Adjusts vm->hostdevs to what the provider holds beyond the domain XML. */
